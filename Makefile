@@ -1,0 +1,41 @@
+# Assay: two commands from a fresh clone.
+#   make demo   set up, then run the main job on the embedded defaults
+#   make test   set up, then lint, type-check and run every test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.assay-installed
+export HF_HUB_OFFLINE := 1
+
+.PHONY: setup demo test lint unit integration bench schemas clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	@# torch first, pinned: the CPU wheel on this machine, not a multi-GB CUDA build
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/assay ingest samples
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy service tests bench tools
+
+unit: setup
+	$(BIN)/pytest -q tests/unit
+
+integration: setup
+	$(BIN)/pytest -q tests/integration
+
+test: lint
+	$(BIN)/pytest -q
+
+bench: setup
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,16 @@
+"""The relational store: the only package that imports SQLAlchemy."""
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.db.engine import make_engine, migrate, session_factory
+from service.db.tables import DocumentRow, WorkspaceRow
+
+__all__ = [
+    "DocumentRow",
+    "Session",
+    "WorkspaceRow",
+    "make_engine",
+    "migrate",
+    "session_factory",
+    "sessionmaker",
+]

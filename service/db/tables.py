@@ -1,0 +1,54 @@
+"""SQLAlchemy table models. API schemas live elsewhere; these are storage only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every table."""
+
+
+class WorkspaceRow(Base):
+    """A workspace: the scope of every document, assessment and search."""
+
+    __tablename__ = "workspaces"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    documents: Mapped[list[DocumentRow]] = relationship(
+        back_populates="workspace", cascade="all, delete-orphan"
+    )
+
+
+class DocumentRow(Base):
+    """An ingested document and where its original is kept."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("workspace_id", "display_name"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    display_name: Mapped[str] = mapped_column(String(1000))
+    source_path: Mapped[str] = mapped_column(String(4000))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    doc_type: Mapped[str] = mapped_column(String(20))
+    stored_path: Mapped[str] = mapped_column(String(1000))
+    pages: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    chunks: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    workspace: Mapped[WorkspaceRow] = relationship(back_populates="documents")

@@ -1,0 +1,70 @@
+"""Evidence as it moves through ingestion: parsed passages, chunks and search hits."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+HEADING_SEPARATOR = " > "
+
+
+class DocumentType(StrEnum):
+    """The file types Assay parses."""
+
+    PDF = "pdf"
+    DOCX = "docx"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    TEXT = "text"
+    XLSX = "xlsx"
+    CSV = "csv"
+
+
+class Passage(BaseModel):
+    """A stretch of a document's text with where it came from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    page: int | None = None
+    headings: tuple[str, ...] = ()
+
+    @property
+    def heading(self) -> str:
+        """The heading path joined for display, e.g. ``'Policy > 4. Access reviews'``."""
+        return HEADING_SEPARATOR.join(self.headings)
+
+
+class ParsedDocument(BaseModel):
+    """A parser's result: the passages in document order, and the page count if paged."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_type: DocumentType
+    passages: tuple[Passage, ...]
+    pages: int | None = None
+
+
+class Chunk(BaseModel):
+    """An indexed piece of a document, scoped to a workspace."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk_id: str
+    workspace: str
+    document_id: str
+    document: str
+    index: int
+    text: str
+    page: int | None = None
+    heading: str = ""
+
+
+class SearchHit(BaseModel):
+    """A chunk found by search, with a relevance score in [0, 1]."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk: Chunk
+    score: float
