@@ -1,0 +1,23 @@
+"""`assay`: the pipeline from the terminal. The contract is shared/CLI.md."""
+
+from __future__ import annotations
+
+import typer
+
+from service.cli import frameworks, ingest
+
+app = typer.Typer(
+    name="assay",
+    help="AI-assisted maturity assessments against compliance frameworks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.registered_commands.extend(ingest.app.registered_commands)
+app.registered_groups.extend(ingest.app.registered_groups)
+app.add_typer(frameworks.app, name="frameworks")
+
+
+def main() -> None:
+    """Console script entry point."""
+    app()

@@ -1,0 +1,38 @@
+"""Document parsers (one per format) and chunking; the only place that imports them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from service.components.parsers.archive import check_zip
+from service.components.parsers.chunking import chunk_passages
+from service.components.parsers.detect import detect_type, supported_extensions
+from service.components.parsers.docx import parse_docx
+from service.components.parsers.pdf import parse_pdf
+from service.components.parsers.spreadsheet import parse_csv, parse_xlsx
+from service.components.parsers.text import parse_html, parse_markdown, parse_text
+from service.domain.evidence import DocumentType, ParsedDocument
+
+PARSERS: dict[DocumentType, Callable[[Path], ParsedDocument]] = {
+    DocumentType.PDF: parse_pdf,
+    DocumentType.DOCX: parse_docx,
+    DocumentType.MARKDOWN: parse_markdown,
+    DocumentType.HTML: parse_html,
+    DocumentType.TEXT: parse_text,
+    DocumentType.XLSX: parse_xlsx,
+    DocumentType.CSV: parse_csv,
+}
+ZIPPED = {DocumentType.DOCX, DocumentType.XLSX}
+
+
+def parse_document(
+    path: Path, doc_type: DocumentType, max_unpacked_bytes: int, max_ratio: int
+) -> ParsedDocument:
+    """Parse a file whose type was detected, guarding zip-based formats first."""
+    if doc_type in ZIPPED:
+        check_zip(path, max_unpacked_bytes, max_ratio)
+    return PARSERS[doc_type](path)
+
+
+__all__ = ["chunk_passages", "detect_type", "parse_document", "supported_extensions"]

@@ -1,0 +1,65 @@
+"""XLSX (openpyxl) and CSV: one passage per row, under 'Sheet > row N'."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from service.components.parsers.text import read_text
+from service.domain.evidence import DocumentType, ParsedDocument, Passage
+from service.errors import RejectedFileError
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _rows_to_passages(sheet: str, rows: Iterable[Sequence[object]]) -> list[Passage]:
+    """Pair each row's cells with the header row's names."""
+    header: list[str] | None = None
+    passages = []
+    for number, row in enumerate(rows, start=1):
+        cells = [_cell(value) for value in row]
+        if not any(cells):
+            continue
+        if header is None:
+            header = [name or f"Column {i + 1}" for i, name in enumerate(cells)]
+            continue
+        names = header + [f"Column {i + 1}" for i in range(len(header), len(cells))]
+        pairs = zip(names, cells, strict=False)
+        text = "; ".join(f"{name}: {value}" for name, value in pairs if value)
+        passages.append(Passage(text=text, headings=(sheet, f"row {number}")))
+    return passages
+
+
+def parse_xlsx(path: Path) -> ParsedDocument:
+    """Every non-empty row of every sheet, with the sheet name and row number."""
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types on damaged files
+        raise RejectedFileError(f"the XLSX is damaged and cannot be read: {exc}") from exc
+    try:
+        passages = []
+        for sheet in workbook.worksheets:
+            passages.extend(_rows_to_passages(sheet.title, sheet.iter_rows(values_only=True)))
+    finally:
+        workbook.close()
+    if not passages:
+        raise RejectedFileError("the spreadsheet has no rows below its header")
+    return ParsedDocument(doc_type=DocumentType.XLSX, passages=tuple(passages))
+
+
+def parse_csv(path: Path) -> ParsedDocument:
+    """Every non-empty row, with the file's stem as the sheet name."""
+    text = read_text(path)
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    passages = _rows_to_passages(path.stem, csv.reader(text.splitlines(), dialect))
+    if not passages:
+        raise RejectedFileError("the CSV has no rows below its header")
+    return ParsedDocument(doc_type=DocumentType.CSV, passages=tuple(passages))

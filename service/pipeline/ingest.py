@@ -1,0 +1,145 @@
+"""Ingestion: validate ▸ parse ▸ chunk ▸ hash/dedupe ▸ index ▸ record, per file."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from service.db import DocumentRow, Session
+from service.db.documents import count_references, find_document, get_document
+from service.db.tables import utcnow
+from service.db.workspaces import get_or_create_workspace
+from service.domain.evidence import Chunk, Passage
+from service.errors import NotFoundError, RejectedFileError
+from service.pipeline.context import PipelineContext
+from service.pipeline.ingest_stages import (
+    ChunkedFile,
+    ValidatedFile,
+    parse_and_chunk,
+    store_original,
+    validate,
+)
+
+Status = Literal["indexed", "unchanged", "rejected"]
+ORIGINALS = "originals"
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What happened to one file."""
+
+    path: str
+    document: str
+    status: Status
+    document_id: str | None = None
+    chunks: int = 0
+    error: str | None = None
+
+
+def expand_paths(paths: list[Path]) -> Iterator[tuple[Path, str]]:
+    """Each file with its display name: relative to a folder given, or its own name."""
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(path.rglob("*")):
+                relative = found.relative_to(path)
+                if found.is_file() and not any(p.startswith(".") for p in relative.parts):
+                    yield found, relative.as_posix()
+        else:
+            yield path, path.name
+
+
+def embedding_text(chunk: Passage) -> str:
+    """What is embedded: the heading path gives a chunk its context."""
+    return f"{chunk.heading}\n{chunk.text}" if chunk.headings else chunk.text
+
+
+class Ingestor:
+    """Ingests files into one workspace of the pipeline's stores."""
+
+    def __init__(self, context: PipelineContext, workspace: str) -> None:
+        self._context = context
+        self._workspace = workspace
+        self._originals = context.settings.data_dir / ORIGINALS
+
+    def ingest(self, path: Path, display_name: str) -> IngestOutcome:
+        """Run the stages on one file; a rejection leaves everything stored as it was."""
+        limits = self._context.settings.ingest
+        try:
+            validated = validate(path, limits)
+            with self._context.sessions() as session:
+                workspace = get_or_create_workspace(session, self._workspace)
+                existing = find_document(session, workspace.id, display_name)
+                if existing is not None and existing.content_hash == validated.sha256:
+                    return IngestOutcome(
+                        str(path), display_name, "unchanged", existing.id, existing.chunks
+                    )
+                chunked = parse_and_chunk(validated, limits)
+                document_id = existing.id if existing else str(uuid.uuid4())
+                self._index(document_id, display_name, validated, chunked)
+                self._record(session, workspace.id, existing, document_id, display_name,
+                             validated, chunked)
+                session.commit()
+        except RejectedFileError as error:
+            return IngestOutcome(str(path), display_name, "rejected", error=error.message)
+        return IngestOutcome(str(path), display_name, "indexed", document_id, len(chunked.chunks))
+
+    def _index(
+        self, document_id: str, name: str, file: ValidatedFile, chunked: ChunkedFile
+    ) -> None:
+        chunks = [
+            Chunk(
+                chunk_id=f"{document_id}:{file.sha256[:12]}:{index:05d}",
+                workspace=self._workspace,
+                document_id=document_id,
+                document=name,
+                index=index,
+                text=piece.text,
+                page=piece.page,
+                heading=piece.heading,
+            )
+            for index, piece in enumerate(chunked.chunks)
+        ]
+        vectors = self._context.embedder.embed([embedding_text(p) for p in chunked.chunks])
+        store = self._context.store
+        store.add(self._workspace, chunks, vectors)
+        store.delete_document(self._workspace, document_id, keep={c.chunk_id for c in chunks})
+
+    def _record(
+        self,
+        session: Session,
+        workspace_id: int,
+        existing: DocumentRow | None,
+        document_id: str,
+        name: str,
+        file: ValidatedFile,
+        chunked: ChunkedFile,
+    ) -> None:
+        stored = store_original(file, self._originals).name
+        row = existing or DocumentRow(id=document_id, workspace_id=workspace_id, display_name=name)
+        row.source_path = str(file.path.resolve())
+        row.content_hash = file.sha256
+        row.size_bytes = file.size
+        row.doc_type = file.doc_type.value
+        row.stored_path = stored
+        row.pages = chunked.parsed.pages
+        row.chunks = len(chunked.chunks)
+        row.updated_at = utcnow()
+        session.add(row)
+
+
+def delete_document(context: PipelineContext, workspace: str, document_id: str) -> None:
+    """Remove a document, its chunks, and its original unless another document shares it."""
+    with context.sessions() as session:
+        space = get_or_create_workspace(session, workspace)
+        row = get_document(session, space.id, document_id)
+        if row is None:
+            raise NotFoundError(f"no document '{document_id}' in workspace '{workspace}'")
+        context.store.delete_document(workspace, document_id, keep=set())
+        session.delete(row)
+        session.flush()
+        if count_references(session, row.stored_path) == 0:
+            (context.settings.data_dir / ORIGINALS / row.stored_path).unlink(missing_ok=True)
+        session.commit()

@@ -1,0 +1,80 @@
+"""The ingestion stages, in order: validate, parse, chunk, then (in ingest.py) index and record."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from service.components.parsers import chunk_passages, detect_type, parse_document
+from service.domain.evidence import DocumentType, ParsedDocument, Passage
+from service.errors import FileTooLargeError, RejectedFileError
+from service.settings import IngestSettings
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ValidatedFile:
+    """Stage 1: a readable file of a supported type, within the limits, with its hash."""
+
+    path: Path
+    doc_type: DocumentType
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ChunkedFile:
+    """Stages 2-3: the parsed document and its chunks."""
+
+    parsed: ParsedDocument
+    chunks: list[Passage]
+
+
+def validate(path: Path, limits: IngestSettings) -> ValidatedFile:
+    """Check existence, size and type before anything is parsed."""
+    if not path.exists():
+        raise RejectedFileError("the path does not exist")
+    if not path.is_file():
+        raise RejectedFileError("the path is not a regular file")
+    size = path.stat().st_size
+    if size == 0:
+        raise RejectedFileError("the file is empty")
+    if size > limits.max_file_bytes:
+        raise FileTooLargeError(
+            f"the file is {size:,} bytes, over the limit of {limits.max_file_bytes:,} bytes "
+            "(ASSAY_INGEST__MAX_FILE_BYTES)"
+        )
+    doc_type = detect_type(path)
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(MIB), b""):
+            digest.update(block)
+    return ValidatedFile(path=path, doc_type=doc_type, size=size, sha256=digest.hexdigest())
+
+
+def parse_and_chunk(file: ValidatedFile, limits: IngestSettings) -> ChunkedFile:
+    """Parse with provenance, then split into heading-respecting chunks."""
+    parsed = parse_document(
+        file.path, file.doc_type, limits.max_unpacked_bytes, limits.max_compression_ratio
+    )
+    chunks = chunk_passages(parsed.passages, limits.chunk_chars, limits.chunk_overlap)
+    if not chunks:
+        raise RejectedFileError("the file contains no text to index")
+    return ChunkedFile(parsed=parsed, chunks=chunks)
+
+
+def store_original(file: ValidatedFile, originals: Path) -> Path:
+    """Keep the original bytes, content-addressed, written atomically; returns its path."""
+    originals.mkdir(parents=True, exist_ok=True)
+    target = originals / f"{file.sha256}{file.path.suffix.lower()}"
+    if not target.exists():
+        handle, temporary = tempfile.mkstemp(dir=originals, prefix=".incoming-")
+        os.close(handle)
+        shutil.copyfile(file.path, temporary)
+        os.replace(temporary, target)
+    return target
