@@ -1,0 +1,73 @@
+"""Shared fixtures: one real embedding model per test session, fresh data dirs per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from service.components.embedding import Embedder, FakeEmbedder, LocalEmbedder
+from service.pipeline.context import PipelineContext
+from service.settings import Settings, VectorStoreSettings
+from service.wiring import build_context
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+
+
+class CountingEmbedder:
+    """Wraps an embedder and counts the texts it embeds."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.texts = 0
+
+    @property
+    def model_name(self) -> str:
+        return self.inner.model_name
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        self.texts += len(texts)
+        return self.inner.embed(texts)
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> LocalEmbedder:
+    """all-MiniLM-L6-v2 from its PyPI package, loaded once."""
+    return LocalEmbedder(batch_size=64)
+
+
+ContextFactory = Callable[..., PipelineContext]
+
+
+@pytest.fixture
+def make_context(tmp_path: Path, real_embedder: LocalEmbedder) -> ContextFactory:
+    """Build a pipeline context over a fresh data dir, with the real model by default."""
+
+    def factory(
+        embedder: Embedder | None = None,
+        data_dir: Path | None = None,
+        vectorstore: VectorStoreSettings | None = None,
+        **ingest: int,
+    ) -> PipelineContext:
+        settings = Settings(
+            data_dir=data_dir or tmp_path / "data",
+            vectorstore=vectorstore or VectorStoreSettings(),
+            ingest={**Settings().ingest.model_dump(), **ingest},
+        )
+        return build_context(settings, embedder or real_embedder)
+
+    return factory
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    """Deterministic vectors for tests whose subject is not retrieval quality."""
+    return FakeEmbedder()

@@ -1,0 +1,60 @@
+"""The same migrations and document bookkeeping on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import OperationalError
+
+from service.db import make_engine, migrate
+from service.pipeline.ingest import Ingestor
+from service.settings import DBSettings, Settings
+from service.wiring import build_context
+from tests.conftest import CountingEmbedder
+
+pytestmark = [pytest.mark.integration, pytest.mark.postgres]
+SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh schema per test, dropped afterwards."""
+    schema = f"assay_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(SERVER)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as error:
+        pytest.skip(f"PostgreSQL is not reachable on 127.0.0.1:5432: {error.orig}")
+    try:
+        yield f"{SERVER}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def test_migrations_create_the_tables(postgres_url: str) -> None:
+    engine = make_engine(postgres_url)
+    migrate(engine)
+    migrate(engine)
+    assert {"workspaces", "documents"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
+
+
+def test_ingest_bookkeeping_on_postgres(
+    postgres_url: str, tmp_path: Path, real_embedder: object
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data", db=DBSettings(url=postgres_url))
+    counting = CountingEmbedder(real_embedder)  # type: ignore[arg-type]
+    context = build_context(settings, counting)
+    path = tmp_path / "sop.md"
+    path.write_text("# SOP\n\nDeviations are logged within one working day.\n")
+    ingestor = Ingestor(context, "qa")
+    assert ingestor.ingest(path, "sop.md").status == "indexed"
+    assert ingestor.ingest(path, "sop.md").status == "unchanged"
+    assert counting.texts == 1
