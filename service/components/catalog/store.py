@@ -1,0 +1,91 @@
+"""Import a framework file into the data dir: parse, validate, then write atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from service.components.catalog.ciso_assistant import ciso_assistant_catalog
+from service.components.catalog.loader import format_validation_error, imported_dir
+from service.components.catalog.oscal import oscal_catalog
+from service.components.catalog.registry import CatalogRegistry
+from service.domain.catalog import FORMAT_VERSION, Catalog
+from service.errors import CatalogFormatError, ConflictError
+
+Importer = Callable[[dict[str, Any], str], Catalog]
+
+
+def _read_mapping(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+        data = json.loads(raw) if path.suffix.casefold() == ".json" else yaml.safe_load(raw)
+    except (OSError, UnicodeDecodeError) as error:
+        raise CatalogFormatError(f"{path.name}: cannot read: {error}") from error
+    except (json.JSONDecodeError, yaml.YAMLError) as error:
+        raise CatalogFormatError(f"{path.name}: not valid JSON or YAML: {error}") from error
+    if not isinstance(data, dict):
+        raise CatalogFormatError(
+            f"{path.name}: expected a mapping at the top level, found {type(data).__name__}")
+    return data
+
+
+def _importer_for(data: dict[str, Any], file_name: str) -> Importer:
+    if "catalog" in data:
+        return oscal_catalog
+    if "objects" in data:
+        return ciso_assistant_catalog
+    raise CatalogFormatError(f"{file_name}: neither an OSCAL catalog (no 'catalog' key) "
+                             "nor a CISO Assistant library (no 'objects' key)")
+
+
+def read_import_file(path: Path) -> Catalog:
+    """A catalog from an OSCAL catalog (JSON) or CISO Assistant library (YAML) file."""
+    data = _read_mapping(path)
+    importer = _importer_for(data, path.name)
+    try:
+        return importer(data, path.name)
+    except ValidationError as error:
+        raise CatalogFormatError(f"{path.name}: {format_validation_error(error)}") from error
+    except CatalogFormatError as error:
+        raise CatalogFormatError(f"{path.name}: {error.message}") from error
+
+
+def _check_free(registry: CatalogRegistry, framework_id: str, replace: bool) -> None:
+    if not registry.has(framework_id):
+        return
+    if registry.source(framework_id) == "builtin":
+        raise ConflictError(f"{framework_id} is a built-in framework and cannot be replaced")
+    if not replace:
+        raise ConflictError(f"framework {framework_id} is already imported; "
+                            "use --replace to overwrite it")
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    descriptor, temp_name = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp_name, target)
+    finally:
+        Path(temp_name).unlink(missing_ok=True)
+
+
+def import_framework(
+    path: Path, registry: CatalogRegistry, data_dir: Path, replace: bool = False
+) -> Catalog:
+    """Parse and validate a file, then store it as ``<data_dir>/frameworks/<id>.yaml``."""
+    catalog = read_import_file(path)
+    _check_free(registry, catalog.framework.id, replace)
+    content = {"format_version": FORMAT_VERSION,
+               **catalog.model_dump(mode="json", exclude_defaults=True)}
+    target = imported_dir(data_dir) / f"{catalog.framework.id}.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomically(target, yaml.safe_dump(content, sort_keys=False, allow_unicode=True))
+    return catalog

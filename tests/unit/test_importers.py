@@ -1,0 +1,132 @@
+"""Importing OSCAL catalogs and CISO Assistant libraries into the data dir."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from service.components.catalog import CatalogRegistry, import_framework, read_import_file
+from service.components.catalog.loader import load_imported_catalogs
+from service.domain.catalog import FacetKind
+from service.errors import CatalogFormatError, ConflictError
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "catalogs"
+OSCAL = FIXTURES / "oscal-tiny.json"
+CISO = FIXTURES / "ciso-tiny.yaml"
+MALFORMED = ["oscal-truncated.json", "oscal-no-catalog.json", "ciso-list.yaml",
+             "ciso-bad-parent.yaml"]
+
+
+def registry_for(data_dir: Path) -> CatalogRegistry:
+    return CatalogRegistry(builtin=(), imported=load_imported_catalogs(data_dir))
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in directory.iterdir()} if directory.is_dir() else {}
+
+
+def test_oscal_keeps_hierarchy_and_skips_withdrawn() -> None:
+    catalog = read_import_file(OSCAL)
+    assert catalog.framework.id == "tiny-example-controls"
+    assert catalog.framework.version == "1.0"
+    assert catalog.framework.default_scale == "maturity-0-5"
+    nodes = {n.ref_id: n for n in catalog.requirements}
+    assert set(nodes) == {"xa", "XA-1", "XA-2", "XA-2(1)", "xb", "XB-1"}
+    assert nodes["XA-2(1)"].parent == "XA-2"
+    assert nodes["XA-1"].parent == "xa"
+    assert not nodes["xa"].assessable
+    assert not nodes["XA-2"].assessable
+    assert nodes["XA-2(1)"].assessable
+    assert nodes["XA-2(1)"].aliases == ("xa-2.1",)
+    assert nodes["XA-1"].theme == "Example Access"
+
+
+def test_oscal_statement_is_flattened_with_parameters() -> None:
+    node = next(n for n in read_import_file(OSCAL).requirements if n.ref_id == "XA-1")
+    assert "{{" not in node.summary
+    assert "[assignment: organization-defined personnel or roles]" in node.summary
+    assert "[selection: monthly; quarterly]" in node.summary
+    assert "1. by the owner of the system" in node.summary
+    assert [f.kind for f in node.facets] == [
+        FacetKind.DOCUMENTATION, FacetKind.IMPLEMENTATION, FacetKind.IMPROVEMENT]
+    assert node.facets[0].text.startswith("Develop and document access rules")
+    assert node.typical_evidence
+    enhancement = next(n for n in read_import_file(OSCAL).requirements if n.ref_id == "XA-2(1)")
+    assert "[assignment: number]" in enhancement.summary
+
+
+def test_facets_from_sentences_when_there_are_no_items() -> None:
+    node = next(n for n in read_import_file(OSCAL).requirements if n.ref_id == "XB-1")
+    assert [f.text for f in node.facets][:3] == [
+        "Make backup copies of important data every day.",
+        "Keep copies in a second place.", "Test that copies can be restored."]
+    assert node.facets[3].kind is FacetKind.IMPROVEMENT
+
+
+def test_ciso_assistant_keeps_hierarchy() -> None:
+    catalog = read_import_file(CISO)
+    assert catalog.framework.id == "tiny-ciso-1"
+    assert catalog.framework.name == "Tiny CISO Example Framework"
+    nodes = {n.ref_id: n for n in catalog.requirements}
+    assert list(nodes) == ["core", "1", "1.1", "1.2", "1.2.1", "1.2.2"]
+    assert nodes["1"].title == "Planning"
+    assert not nodes["1.2"].assessable
+    assert nodes["1.2.1"].parent == "1.2"
+    assert nodes["1.2.2"].title == "Keep minutes of every progress meeting"
+    assert {n.theme for n in catalog.requirements if n.parent} == {"Planning"}
+    for node in catalog.requirements:
+        if node.assessable:
+            assert 3 <= len(node.facets) <= 6
+            assert node.summary and node.typical_evidence
+
+
+@pytest.mark.parametrize("fixture", [OSCAL, CISO], ids=lambda p: p.name)
+def test_import_stores_a_loadable_catalog(tmp_path: Path, fixture: Path) -> None:
+    catalog = import_framework(fixture, registry_for(tmp_path), tmp_path)
+    stored = tmp_path / "frameworks" / f"{catalog.framework.id}.yaml"
+    assert stored.is_file()
+    assert load_imported_catalogs(tmp_path) == (catalog,)
+    assert list((tmp_path / "frameworks").iterdir()) == [stored]
+
+
+def test_existing_id_needs_replace(tmp_path: Path) -> None:
+    import_framework(OSCAL, registry_for(tmp_path), tmp_path)
+    with pytest.raises(ConflictError, match="--replace"):
+        import_framework(OSCAL, registry_for(tmp_path), tmp_path)
+    import_framework(OSCAL, registry_for(tmp_path), tmp_path, replace=True)
+    assert len(load_imported_catalogs(tmp_path)) == 1
+
+
+def test_builtin_cannot_be_replaced(tmp_path: Path) -> None:
+    builtin = read_import_file(OSCAL)
+    registry = CatalogRegistry(builtin=[builtin])
+    with pytest.raises(ConflictError, match="built-in"):
+        import_framework(OSCAL, registry, tmp_path, replace=True)
+    assert not (tmp_path / "frameworks").exists()
+
+
+@pytest.mark.parametrize("name", MALFORMED)
+def test_malformed_file_changes_nothing(tmp_path: Path, name: str) -> None:
+    import_framework(CISO, registry_for(tmp_path), tmp_path)
+    before = snapshot(tmp_path / "frameworks")
+    with pytest.raises(CatalogFormatError, match=name):
+        import_framework(FIXTURES / name, registry_for(tmp_path), tmp_path, replace=True)
+    assert snapshot(tmp_path / "frameworks") == before
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"catalog": {"metadata": {"title": "No version"}}}, "version"),
+        ({"catalog": {"metadata": {"title": "Empty", "version": "1"}}}, "no groups"),
+        ({"catalog": {"metadata": {"title": "Bad", "version": "1"}, "groups": "x"}}, "groups"),
+        ({"objects": {"framework": {"urn": "u", "name": "No nodes"}}}, "requirement_nodes"),
+    ],
+)
+def test_wrong_shape_is_a_clear_error(tmp_path: Path, data: object, message: str) -> None:
+    path = tmp_path / "wrong.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(CatalogFormatError, match=message):
+        read_import_file(path)
