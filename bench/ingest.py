@@ -1,0 +1,76 @@
+"""Ingest benchmark: raw embedding vs end-to-end ingest of the samples scaled to ~100 pages.
+
+Run: `make bench` (or `.venv/bin/python bench/ingest.py`). Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import math
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from service.components.embedding import LocalEmbedder
+from service.pipeline.ingest import Ingestor, embedding_text, expand_paths
+from service.pipeline.ingest_stages import parse_and_chunk, validate
+from service.settings import Settings
+from service.wiring import build_context
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+TARGET_PAGES = 100
+CHARS_PER_PAGE = 3000
+
+
+def sample_texts(settings: Settings) -> tuple[list[str], int]:
+    """The embedding texts of every sample chunk, and the samples' size in pages."""
+    texts: list[str] = []
+    pages = 0
+    for path, _ in expand_paths([SAMPLES]):
+        chunked = parse_and_chunk(validate(path, settings.ingest), settings.ingest)
+        texts.extend(embedding_text(c) for c in chunked.chunks)
+        chars = sum(len(p.text) for p in chunked.parsed.passages)
+        pages += chunked.parsed.pages or math.ceil(chars / CHARS_PER_PAGE)
+    return texts, pages
+
+
+def main() -> None:
+    settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="assay-bench-")))
+    embedder = LocalEmbedder(batch_size=settings.embedding.batch_size)
+    texts, pages = sample_texts(settings)
+    copies = math.ceil(TARGET_PAGES / pages)
+    embedder.embed(texts[:8])  # load the model outside the timings
+
+    start = time.perf_counter()
+    for _ in range(copies):
+        embedder.embed(texts)
+    raw_rate = copies * len(texts) / (time.perf_counter() - start)
+
+    corpus = settings.data_dir.parent / f"{settings.data_dir.name}-corpus"
+    for copy in range(copies):
+        shutil.copytree(SAMPLES, corpus / f"copy{copy}")
+    context = build_context(settings, embedder)
+    ingestor = Ingestor(context, "bench")
+    start = time.perf_counter()
+    chunks = sum(ingestor.ingest(path, name).chunks for path, name in expand_paths([corpus]))
+    elapsed = time.perf_counter() - start
+    e2e_rate = chunks / elapsed
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    rows = [
+        ("raw embedding (model alone)", f"{raw_rate:.0f} chunks/s"),
+        (f"end-to-end ingest ({copies * pages} pages, {chunks} chunks)",
+         f"{e2e_rate:.0f} chunks/s ({elapsed:.1f} s)"),
+        ("end-to-end / raw", f"{e2e_rate / raw_rate:.2f} (overhead {raw_rate / e2e_rate - 1:.0%})"),
+        ("peak memory (RSS)", f"{peak_mib:.0f} MiB"),
+    ]
+    print("| figure | value |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+    shutil.rmtree(corpus)
+    shutil.rmtree(settings.data_dir)
+
+
+if __name__ == "__main__":
+    main()
