@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.assay-installed
+# llama-cpp-python compiles llama.cpp for minutes: its wheel is built once, outside the repo
+WHEELS ?= $(HOME)/.cache/assay-wheels
+LLAMA_CPP_VERSION := 0.3.36
 export HF_HUB_OFFLINE := 1
 
 .PHONY: setup demo test lint unit integration bench schemas clean
@@ -13,7 +16,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	@# torch first, pinned: the CPU wheel on this machine, not a multi-GB CUDA build
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	ls $(WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl >/dev/null 2>&1 || \
+		$(BIN)/pip wheel --no-deps llama-cpp-python==$(LLAMA_CPP_VERSION) -w $(WHEELS)
+	$(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[dev,local,openai,ollama]'
 	touch $(STAMP)
 
 setup: $(STAMP)

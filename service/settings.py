@@ -5,22 +5,109 @@ Environment variables use ``__`` for nesting (``ASSAY_DB__URL``) and win over th
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 SETTINGS_FILE = "settings.yaml"
+
+
+LOOPBACK_HOSTS = frozenset({"localhost", "ip6-localhost"})
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` points at this machine (localhost, 127.0.0.0/8, ::1)."""
+    host = urlsplit(url).hostname or ""
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_http_url(url: str, field: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(f"{field} must be an http(s) URL with a host, not {url!r}")
+
+
+class LocalLLMSettings(BaseModel):
+    """The embedded model: the packaged GGUF, in-process on llama-cpp-python."""
+
+    model_file: str = Field(
+        default="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+        pattern=r"^[\w.-]+\.gguf$",
+        description="file name of the assembled model in <data dir>/models/",
+    )
+    n_ctx: int = Field(default=4096, ge=512, le=32768)
+    n_threads: int | None = Field(default=None, ge=1, description="None: os.cpu_count()")
+
+
+class OpenAISettings(BaseModel):
+    """Any OpenAI-compatible endpoint: OpenAI, vLLM, a llama.cpp server."""
+
+    base_url: str | None = Field(default=None, description="None: the OpenAI API")
+    api_key: SecretStr | None = None
+    model: str = "gpt-4o-mini"
+    timeout: float = Field(default=120.0, gt=0, description="seconds per request")
+    dialect: Literal["openai", "llama_cpp"] = Field(
+        default="openai",
+        description="llama_cpp: a llama.cpp server, constrained by grammars, not json_schema",
+    )
+
+
+class OllamaSettings(BaseModel):
+    """An Ollama server."""
+
+    base_url: str = "http://127.0.0.1:11434"
+    model: str = "qwen2.5:1.5b"
+
+
+class FakeLLMSettings(BaseModel):
+    """Scripted replies, cycled in order, for tests whose subject is something else."""
+
+    responses: list[str] = Field(default=["yes"], min_length=1)
 
 
 class LLMSettings(BaseModel):
     """Which chat model proposes levels and answers questions."""
 
     mode: Literal["local", "openai", "ollama", "fake"] = "local"
+    local: LocalLLMSettings = LocalLLMSettings()
+    openai: OpenAISettings = OpenAISettings()
+    ollama: OllamaSettings = OllamaSettings()
+    fake: FakeLLMSettings = FakeLLMSettings()
+    max_concurrency: int = Field(default=4, ge=1, le=64, description="parallel remote calls")
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_remote_settings(self) -> LLMSettings:
+        if self.mode == "openai":
+            openai = self.openai
+            if not openai.model.strip():
+                raise ValueError("llm.openai.model must name a model in mode openai")
+            if openai.base_url is None and not openai.api_key:
+                raise ValueError("llm.openai.api_key is required for the OpenAI API")
+            if openai.base_url is not None:
+                _check_http_url(openai.base_url, "llm.openai.base_url")
+                in_clear = openai.base_url.startswith("http://")
+                if in_clear and openai.api_key and not is_loopback_url(openai.base_url):
+                    raise ValueError(
+                        "llm.openai.api_key would travel in clear text: use https "
+                        "for a remote llm.openai.base_url"
+                    )
+        if self.mode == "ollama":
+            if not self.ollama.model.strip():
+                raise ValueError("llm.ollama.model must name a model in mode ollama")
+            _check_http_url(self.ollama.base_url, "llm.ollama.base_url")
+        return self
 
 
 class EmbeddingSettings(BaseModel):
@@ -61,6 +148,20 @@ class CatalogSettings(BaseModel):
     corpora_dir: Path | None = None
 
 
+class ScoringSettings(BaseModel):
+    """How evidence is retrieved and turned into findings and levels (calibrated in evals/)."""
+
+    strategy: Literal["match", "judge"] = "match"
+    met_threshold: float = Field(default=0.62, ge=0.0, le=1.5)
+    partial_threshold: float = Field(default=0.52, ge=0.0, le=1.5)
+    lexical_weight: float = Field(default=0.10, ge=0.0, le=1.0)
+    floor: float = Field(default=0.45, ge=0.0, le=1.0)
+    k: int = Field(default=8, ge=1, le=50)
+    candidates: int = Field(default=10, ge=1, le=100)
+    verify: bool = Field(default=True, description="Ask the LLM to verify each match")
+    rationale: Literal["template", "llm"] = "template"
+
+
 class Settings(BaseSettings):
     """Everything Assay can be configured with."""
 
@@ -74,6 +175,7 @@ class Settings(BaseSettings):
     vectorstore: VectorStoreSettings = VectorStoreSettings()
     db: DBSettings = DBSettings()
     ingest: IngestSettings = IngestSettings()
+    scoring: ScoringSettings = ScoringSettings()
     catalog: CatalogSettings = CatalogSettings()
 
     @classmethod

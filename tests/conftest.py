@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from service.components.embedding import Embedder, FakeEmbedder, LocalEmbedder
+from service.components.llm.weights import QWEN_CODER_1_5B_Q4_K_M, ensure_model_file, stamp_path
 from service.pipeline.context import PipelineContext
-from service.settings import Settings, VectorStoreSettings
+from service.settings import LocalLLMSettings, Settings, VectorStoreSettings
 from service.wiring import build_context
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ASSAY_BLOCK_REMOTE_LLM", "1")  # build_llm refuses non-loopback models
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 
@@ -71,3 +73,23 @@ def make_context(tmp_path: Path, real_embedder: LocalEmbedder) -> ContextFactory
 def fake_embedder() -> FakeEmbedder:
     """Deterministic vectors for tests whose subject is not retrieval quality."""
     return FakeEmbedder()
+
+
+@pytest.fixture(autouse=True)
+def _fake_llm_unless_marked_real(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings pick the scripted chat model unless a test is marked ``real_llm``."""
+    if request.node.get_closest_marker("real_llm") is None:
+        monkeypatch.setenv("ASSAY_LLM__MODE", "fake")
+
+
+@pytest.fixture(scope="session")
+def local_model_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A data dir whose models/ holds the GGUF assembled from the packages (1 GB, once)."""
+    data_dir = tmp_path_factory.mktemp("llm-data")
+    model_path = data_dir / "models" / LocalLLMSettings().model_file
+    ensure_model_file(model_path, QWEN_CODER_1_5B_Q4_K_M)
+    yield data_dir
+    model_path.unlink(missing_ok=True)
+    stamp_path(model_path).unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from service.settings import get_settings
 
 def test_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSAY_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("ASSAY_LLM__MODE", raising=False)
     settings = get_settings()
     assert settings.llm.mode == "local"
     assert settings.vectorstore.mode == "persistent"

@@ -1,0 +1,178 @@
+"""A LangChain chat model over llama-cpp-python, in-process, greedy and grammar-aware."""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages.ai import UsageMetadata
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import ConfigDict
+
+from service.components.llm.weights import LOCAL_EXTRA_HINT
+from service.errors import MissingExtraError
+
+ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+SEED = 0
+
+
+class LlamaRuntime:
+    """A loaded ``llama_cpp.Llama`` and the lock that keeps it to one call at a time."""
+
+    def __init__(self, llama: Any) -> None:
+        self.llama = llama
+        self.lock = threading.Lock()
+
+
+_loaded: dict[tuple[str, int, int], LlamaRuntime] = {}
+_loading = threading.Lock()
+
+
+def load_llama(model_path: str, n_ctx: int, n_threads: int) -> LlamaRuntime:
+    """Load a GGUF once per process for each path and runtime setting."""
+    key = (model_path, n_ctx, n_threads)
+    with _loading:
+        if key not in _loaded:
+            try:
+                from llama_cpp import Llama
+            except ImportError as error:
+                raise MissingExtraError(
+                    f"the local model needs llama-cpp-python: {LOCAL_EXTRA_HINT}"
+                ) from error
+            llama = Llama(
+                model_path=model_path, n_ctx=n_ctx, n_threads=n_threads, seed=SEED, verbose=False
+            )
+            _loaded[key] = LlamaRuntime(llama)
+        return _loaded[key]
+
+
+@atexit.register
+def _close_loaded_models() -> None:
+    # Closed before interpreter shutdown: Llama.__del__ fails once modules are torn down.
+    with _loading:
+        for runtime in _loaded.values():
+            runtime.llama.close()
+        _loaded.clear()
+
+
+@cache
+def _compiled_grammar(gbnf: str) -> Any:
+    from llama_cpp.llama_grammar import LlamaGrammar
+
+    return LlamaGrammar.from_string(gbnf, verbose=False)
+
+
+def usage_metadata(prompt_tokens: int, completion_tokens: int) -> UsageMetadata:
+    """LangChain's usage record from llama.cpp's counts."""
+    return UsageMetadata(
+        input_tokens=prompt_tokens,
+        output_tokens=completion_tokens,
+        total_tokens=prompt_tokens + completion_tokens,
+    )
+
+
+class ChatLlamaCpp(BaseChatModel):
+    """Chat completions from an in-process llama.cpp model, temperature 0 by default.
+
+    Call kwargs (e.g. through ``bind``): ``grammar`` (a GBNF string), ``response_format``
+    (``{"type": "json_object", "schema": {...}}``) and ``max_tokens``. Token counts are
+    reported in ``usage_metadata``.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    runtime: LlamaRuntime
+    model_name: str
+    max_tokens: int = 256
+    temperature: float = 0.0
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_name": self.model_name, "max_tokens": self.max_tokens}
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        with self.runtime.lock:
+            response = self.runtime.llama.create_chat_completion(
+                **self._request(messages, stop, kwargs)
+            )
+        choice = response["choices"][0]
+        counts = response["usage"]
+        message = AIMessage(
+            content=choice["message"]["content"] or "",
+            response_metadata={
+                "model_name": self.model_name,
+                "finish_reason": choice["finish_reason"],
+            },
+            usage_metadata=usage_metadata(counts["prompt_tokens"], counts["completion_tokens"]),
+        )
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        """Stream text pieces, then a last chunk with estimated counts.
+
+        llama.cpp sends no counts when streaming: each piece counts as one token, and the
+        rest of the evaluated context as the prompt.
+        """
+        pieces = 0
+        with self.runtime.lock:
+            request = self._request(messages, stop, kwargs)
+            for event in self.runtime.llama.create_chat_completion(stream=True, **request):
+                text = event["choices"][0]["delta"].get("content")
+                if not text:
+                    continue
+                pieces += 1
+                chunk = ChatGenerationChunk(message=AIMessageChunk(content=text))
+                if run_manager:
+                    run_manager.on_llm_new_token(text, chunk=chunk)
+                yield chunk
+            prompt_tokens = max(self.runtime.llama.n_tokens - pieces, 0)
+        yield ChatGenerationChunk(
+            message=AIMessageChunk(
+                content="",
+                response_metadata={"model_name": self.model_name},
+                usage_metadata=usage_metadata(prompt_tokens, pieces),
+            )
+        )
+
+    def _request(
+        self, messages: list[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> dict[str, Any]:
+        gbnf = kwargs.get("grammar")
+        return {
+            "messages": [_to_llama_message(message) for message in messages],
+            "max_tokens": kwargs.get("max_tokens", self.max_tokens),
+            "temperature": self.temperature,
+            "seed": SEED,
+            "stop": stop or [],
+            "grammar": _compiled_grammar(gbnf) if gbnf else None,
+            "response_format": kwargs.get("response_format"),
+        }
+
+
+def _to_llama_message(message: BaseMessage) -> dict[str, str]:
+    role = ROLES.get(message.type)
+    if role is None:
+        raise ValueError(f"llama.cpp chat takes system, human and ai messages, not {message.type}")
+    return {"role": role, "content": message.text}
