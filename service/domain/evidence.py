@@ -21,6 +21,14 @@ class DocumentType(StrEnum):
     CSV = "csv"
 
 
+class EvidenceKind(StrEnum):
+    """What a passage shows: what should happen (policy, procedure) or what did (record)."""
+
+    POLICY = "policy"
+    PROCEDURE = "procedure"
+    RECORD = "record"
+
+
 class Passage(BaseModel):
     """A stretch of a document's text with where it came from."""
 
@@ -59,10 +67,32 @@ class Chunk(BaseModel):
     text: str
     page: int | None = None
     heading: str = ""
+    kind: EvidenceKind = EvidenceKind.POLICY
+    screened: bool = False
+
+
+class Sentence(BaseModel):
+    """A sentence of a chunk, embedded at ingest so that facet matching is arithmetic."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sentence_id: str
+    chunk_id: str
+    document_id: str
+    text: str
 
 
 class SearchHit(BaseModel):
     """A chunk found by search, with a relevance score in [0, 1]."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk: Chunk
+    score: float
+
+
+class Evidence(BaseModel):
+    """A retrieved chunk with its relevance to a requirement, in [0, 1]."""
 
     model_config = ConfigDict(frozen=True)
 

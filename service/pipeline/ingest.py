@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from service.components.parsers import split_sentences
 from service.db import DocumentRow, Session
 from service.db.documents import count_references, find_document, get_document
 from service.db.tables import utcnow
 from service.db.workspaces import get_or_create_workspace
-from service.domain.evidence import Chunk, Passage
+from service.domain.evidence import Chunk, Passage, Sentence
 from service.errors import NotFoundError, RejectedFileError
 from service.pipeline.context import PipelineContext
+from service.pipeline.evidence_kind import TABULAR, classify_document, kind_from_content
 from service.pipeline.ingest_stages import (
     ChunkedFile,
     ValidatedFile,
@@ -22,6 +24,7 @@ from service.pipeline.ingest_stages import (
     store_original,
     validate,
 )
+from service.pipeline.screening import is_injection
 
 Status = Literal["indexed", "unchanged", "rejected"]
 ORIGINALS = "originals"
@@ -49,6 +52,30 @@ def expand_paths(paths: list[Path]) -> Iterator[tuple[Path, str]]:
                     yield found, relative.as_posix()
         else:
             yield path, path.name
+
+
+def build_chunks(
+    workspace: str, document_id: str, name: str, file: ValidatedFile, chunked: ChunkedFile
+) -> list[Chunk]:
+    """The indexed chunks, each tagged with its evidence kind and screened for injections."""
+    first = chunked.chunks[0]
+    title = first.headings[0] if first.headings else first.text.split("\n", 1)[0]
+    document_kind = classify_document(name, title, file.doc_type)
+    return [
+        Chunk(
+            chunk_id=f"{document_id}:{file.sha256[:12]}:{index:05d}",
+            workspace=workspace,
+            document_id=document_id,
+            document=name,
+            index=index,
+            text=piece.text,
+            page=piece.page,
+            heading=piece.heading,
+            kind=document_kind or kind_from_content(piece.text),
+            screened=is_injection(piece.text),
+        )
+        for index, piece in enumerate(chunked.chunks)
+    ]
 
 
 def embedding_text(chunk: Passage) -> str:
@@ -79,8 +106,9 @@ class Ingestor:
                 chunked = parse_and_chunk(validated, limits)
                 document_id = existing.id if existing else str(uuid.uuid4())
                 self._index(document_id, display_name, validated, chunked)
-                self._record(session, workspace.id, existing, document_id, display_name,
-                             validated, chunked)
+                self._record(
+                    session, workspace.id, existing, document_id, display_name, validated, chunked
+                )
                 session.commit()
         except RejectedFileError as error:
             return IngestOutcome(str(path), display_name, "rejected", error=error.message)
@@ -89,22 +117,25 @@ class Ingestor:
     def _index(
         self, document_id: str, name: str, file: ValidatedFile, chunked: ChunkedFile
     ) -> None:
-        chunks = [
-            Chunk(
-                chunk_id=f"{document_id}:{file.sha256[:12]}:{index:05d}",
-                workspace=self._workspace,
+        chunks = build_chunks(self._workspace, document_id, name, file, chunked)
+        sentences = [
+            Sentence(
+                sentence_id=f"{chunk.chunk_id}:s{n:03d}",
+                chunk_id=chunk.chunk_id,
                 document_id=document_id,
-                document=name,
-                index=index,
-                text=piece.text,
-                page=piece.page,
-                heading=piece.heading,
+                text=text,
             )
-            for index, piece in enumerate(chunked.chunks)
+            for chunk in chunks
+            if not chunk.screened
+            for n, text in enumerate(
+                split_sentences(chunk.text, prose=file.doc_type not in TABULAR)
+            )
         ]
-        vectors = self._context.embedder.embed([embedding_text(p) for p in chunked.chunks])
+        texts = [embedding_text(p) for p in chunked.chunks] + [s.text for s in sentences]
+        vectors = self._context.embedder.embed(texts)
         store = self._context.store
-        store.add(self._workspace, chunks, vectors)
+        store.add(self._workspace, chunks, vectors[: len(chunks)])
+        store.add_sentences(self._workspace, sentences, vectors[len(chunks) :])
         store.delete_document(self._workspace, document_id, keep={c.chunk_id for c in chunks})
 
     def _record(

@@ -15,5 +15,4 @@ def search(context: PipelineContext, workspace: str, text: str, k: int) -> list[
         raise InvalidInputError("the search text is empty")
     if not 1 <= k <= MAX_K:
         raise InvalidInputError(f"k must be between 1 and {MAX_K}, not {k}")
-    vector = context.embedder.embed([text])[0]
-    return context.store.query(workspace, vector, k)
+    return context.store.query(workspace, context.embedder.embed([text]), k)[0]

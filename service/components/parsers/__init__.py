@@ -10,6 +10,7 @@ from service.components.parsers.chunking import chunk_passages
 from service.components.parsers.detect import detect_type, supported_extensions
 from service.components.parsers.docx import parse_docx
 from service.components.parsers.pdf import parse_pdf
+from service.components.parsers.sentences import split_sentences
 from service.components.parsers.spreadsheet import parse_csv, parse_xlsx
 from service.components.parsers.text import parse_html, parse_markdown, parse_text
 from service.domain.evidence import DocumentType, ParsedDocument
@@ -35,4 +36,10 @@ def parse_document(
     return PARSERS[doc_type](path)
 
 
-__all__ = ["chunk_passages", "detect_type", "parse_document", "supported_extensions"]
+__all__ = [
+    "chunk_passages",
+    "detect_type",
+    "parse_document",
+    "split_sentences",
+    "supported_extensions",
+]

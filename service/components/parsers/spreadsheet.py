@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
+from datetime import datetime, time
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -14,7 +15,11 @@ from service.errors import RejectedFileError
 
 
 def _cell(value: object) -> str:
-    return "" if value is None else str(value).strip()
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and value.time() == time():
+        return value.date().isoformat()
+    return str(value).strip()
 
 
 def _rows_to_passages(sheet: str, rows: Iterable[Sequence[object]]) -> list[Passage]:

@@ -1,25 +1,51 @@
-"""The vector store protocol: chunks with vectors, scoped to a workspace."""
+"""The vector store protocol: chunks and their sentences with vectors, scoped to a workspace."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from service.domain.evidence import Chunk, SearchHit
+from service.domain.evidence import Chunk, EvidenceKind, SearchHit, Sentence
 
 
 class VectorStore(Protocol):
-    """Stores chunk vectors per workspace; no query crosses a workspace."""
+    """Stores chunk and sentence vectors per workspace; no query crosses a workspace."""
 
     def add(self, workspace: str, chunks: list[Chunk], vectors: list[list[float]]) -> None:
         """Insert or update chunks with their vectors."""
         ...
 
-    def delete_document(self, workspace: str, document_id: str, keep: set[str]) -> None:
-        """Remove a document's chunks, except the chunk ids in ``keep``."""
+    def add_sentences(
+        self, workspace: str, sentences: list[Sentence], vectors: list[list[float]]
+    ) -> None:
+        """Insert or update the sentences of chunks with their vectors."""
         ...
 
-    def query(self, workspace: str, vector: list[float], k: int) -> list[SearchHit]:
-        """The ``k`` nearest chunks, best first, with scores in [0, 1]."""
+    def delete_document(self, workspace: str, document_id: str, keep: set[str]) -> None:
+        """Remove a document's chunks and their sentences, except the chunk ids in ``keep``."""
+        ...
+
+    def query(
+        self,
+        workspace: str,
+        vectors: list[list[float]],
+        k: int,
+        kind: EvidenceKind | None = None,
+    ) -> list[list[SearchHit]]:
+        """For each vector, the ``k`` nearest chunks (of one kind, if given), best first."""
+        ...
+
+    def chunks(self, workspace: str, ids: list[str] | None = None) -> list[Chunk]:
+        """The chunks with these ids (all of the workspace's for None), in index order."""
+        ...
+
+    def chunk_vectors(self, workspace: str, ids: list[str]) -> dict[str, list[float]]:
+        """The stored vectors of these chunks."""
+        ...
+
+    def sentences(
+        self, workspace: str, chunk_ids: list[str]
+    ) -> tuple[list[Sentence], list[list[float]]]:
+        """The sentences of these chunks with their vectors."""
         ...
 
     def count(self, workspace: str) -> int:

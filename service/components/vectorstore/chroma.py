@@ -13,11 +13,18 @@ from chromadb.api.types import EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
 
 from service.components.embedding.base import Embedder
-from service.domain.evidence import Chunk, SearchHit
+from service.components.vectorstore.chroma_records import (
+    chunk_from_record,
+    chunk_metadata,
+    sentence_from_record,
+    sentence_metadata,
+)
+from service.domain.evidence import Chunk, EvidenceKind, SearchHit, Sentence
 from service.errors import ConflictError
 
 BATCH = 1000
-COLLECTION_PREFIX = "assay-ws-"
+CHUNKS_PREFIX = "assay-ws-"
+SENTENCES_PREFIX = "assay-ss-"
 
 
 class _AssayEmbeddingFunction(EmbeddingFunction):  # type: ignore[type-arg]
@@ -58,7 +65,7 @@ def _batches(items: list[Any]) -> Iterator[slice]:
 
 
 class ChromaStore:
-    """One collection per workspace, stamped with the model that built it."""
+    """Two collections per workspace (chunks, sentences), stamped with the model that built them."""
 
     def __init__(self, client: ClientAPI, embedder: Embedder) -> None:
         self._client = client
@@ -66,14 +73,14 @@ class ChromaStore:
         self._function = _AssayEmbeddingFunction(embedder)
         self._collections: dict[str, Collection] = {}
 
-    def _collection(self, workspace: str) -> Collection:
-        if workspace not in self._collections:
+    def _collection(self, name: str, workspace: str) -> Collection:
+        if name not in self._collections:
             stamp = {
                 "embedding_model": self._embedder.model_name,
                 "dimension": self._embedder.dimension,
             }
             collection = self._client.get_or_create_collection(
-                COLLECTION_PREFIX + workspace,
+                name,
                 metadata=stamp,
                 embedding_function=self._function,
                 configuration={"hnsw": {"space": "cosine"}},
@@ -86,73 +93,126 @@ class ChromaStore:
                     f"{stamp['embedding_model']} (dimension {stamp['dimension']}); "
                     "use the same model, or re-ingest into a new data dir"
                 )
-            self._collections[workspace] = collection
-        return self._collections[workspace]
+            self._collections[name] = collection
+        return self._collections[name]
+
+    def _chunks(self, workspace: str) -> Collection:
+        return self._collection(CHUNKS_PREFIX + workspace, workspace)
+
+    def _sentences(self, workspace: str) -> Collection:
+        return self._collection(SENTENCES_PREFIX + workspace, workspace)
 
     def add(self, workspace: str, chunks: list[Chunk], vectors: list[list[float]]) -> None:
-        """Upsert in batches; metadata carries the provenance."""
-        collection = self._collection(workspace)
+        """Upsert chunks in batches; metadata carries provenance, kind and screening."""
+        collection = self._chunks(workspace)
         for part in _batches(chunks):
             batch = chunks[part]
             collection.upsert(
                 ids=[c.chunk_id for c in batch],
                 embeddings=vectors[part],  # type: ignore[arg-type]
                 documents=[c.text for c in batch],
-                metadatas=[_metadata(c) for c in batch],
+                metadatas=[chunk_metadata(c) for c in batch],
+            )
+
+    def add_sentences(
+        self, workspace: str, sentences: list[Sentence], vectors: list[list[float]]
+    ) -> None:
+        """Upsert sentences in batches."""
+        collection = self._sentences(workspace)
+        for part in _batches(sentences):
+            batch = sentences[part]
+            collection.upsert(
+                ids=[s.sentence_id for s in batch],
+                embeddings=vectors[part],  # type: ignore[arg-type]
+                documents=[s.text for s in batch],
+                metadatas=[sentence_metadata(s) for s in batch],
             )
 
     def delete_document(self, workspace: str, document_id: str, keep: set[str]) -> None:
-        """Delete the document's chunks that are not in ``keep``."""
-        collection = self._collection(workspace)
-        found = collection.get(where={"document_id": document_id}, include=[])
-        stale = [chunk_id for chunk_id in found["ids"] if chunk_id not in keep]
-        for part in _batches(stale):
-            collection.delete(ids=stale[part])
+        """Delete the document's chunks not in ``keep``, and their sentences."""
+        for collection, owner in ((self._chunks(workspace), "id"),
+                                  (self._sentences(workspace), "chunk_id")):
+            found = collection.get(where={"document_id": document_id}, include=["metadatas"])
+            metas = found["metadatas"] or []
+            stale = [
+                record_id
+                for record_id, meta in zip(found["ids"], metas, strict=True)
+                if (record_id if owner == "id" else str(meta["chunk_id"])) not in keep
+            ]
+            for part in _batches(stale):
+                collection.delete(ids=stale[part])
 
-    def query(self, workspace: str, vector: list[float], k: int) -> list[SearchHit]:
-        """Nearest chunks by cosine similarity, clipped to [0, 1]."""
-        collection = self._collection(workspace)
-        result = collection.query(
-            query_embeddings=[vector],  # type: ignore[arg-type]
+    def query(
+        self,
+        workspace: str,
+        vectors: list[list[float]],
+        k: int,
+        kind: EvidenceKind | None = None,
+    ) -> list[list[SearchHit]]:
+        """Nearest chunks by cosine similarity (clipped to [0, 1]), one list per vector."""
+        result = self._chunks(workspace).query(
+            query_embeddings=vectors,  # type: ignore[arg-type]
             n_results=k,
+            where={"kind": kind.value} if kind else None,
             include=["documents", "metadatas", "distances"],
         )
-        ids = result["ids"][0]
-        texts = (result["documents"] or [[]])[0]
-        metas = (result["metadatas"] or [[]])[0]
-        distances = (result["distances"] or [[]])[0]
+        rows = zip(
+            result["ids"],
+            result["documents"] or [],
+            result["metadatas"] or [],
+            result["distances"] or [],
+            strict=True,
+        )
         return [
-            SearchHit(chunk=_chunk(chunk_id, text, meta), score=min(1.0, max(0.0, 1.0 - dist)))
-            for chunk_id, text, meta, dist in zip(ids, texts, metas, distances, strict=True)
+            [
+                SearchHit(
+                    chunk=chunk_from_record(chunk_id, text, meta),
+                    score=min(1.0, max(0.0, 1.0 - dist)),
+                )
+                for chunk_id, text, meta, dist in zip(ids, texts, metas, dists, strict=True)
+            ]
+            for ids, texts, metas, dists in rows
         ]
+
+    def chunks(self, workspace: str, ids: list[str] | None = None) -> list[Chunk]:
+        """Chunks by id, or all of the workspace's, ordered by document and position."""
+        found = self._chunks(workspace).get(ids=ids, include=["documents", "metadatas"])
+        texts = found["documents"] or []
+        metas = found["metadatas"] or []
+        chunks = [
+            chunk_from_record(chunk_id, text, meta)
+            for chunk_id, text, meta in zip(found["ids"], texts, metas, strict=True)
+        ]
+        return sorted(chunks, key=lambda c: (c.document, c.index))
+
+    def chunk_vectors(self, workspace: str, ids: list[str]) -> dict[str, list[float]]:
+        """Stored vectors by chunk id."""
+        if not ids:
+            return {}
+        found = self._chunks(workspace).get(ids=ids, include=["embeddings"])
+        vectors = found["embeddings"] if found["embeddings"] is not None else []
+        return {chunk_id: list(map(float, v)) for chunk_id, v in zip(found["ids"], vectors,
+                                                                     strict=True)}
+
+    def sentences(
+        self, workspace: str, chunk_ids: list[str]
+    ) -> tuple[list[Sentence], list[list[float]]]:
+        """The sentences of these chunks, with their stored vectors."""
+        if not chunk_ids:
+            return [], []
+        found = self._sentences(workspace).get(
+            where={"chunk_id": {"$in": list(chunk_ids)}},  # type: ignore[dict-item]
+            include=["documents", "metadatas", "embeddings"],
+        )
+        texts = found["documents"] or []
+        metas = found["metadatas"] or []
+        vectors = found["embeddings"] if found["embeddings"] is not None else []
+        sentences = [
+            sentence_from_record(sentence_id, text, meta)
+            for sentence_id, text, meta in zip(found["ids"], texts, metas, strict=True)
+        ]
+        return sentences, [list(map(float, v)) for v in vectors]
 
     def count(self, workspace: str) -> int:
         """The number of chunks in the workspace's collection."""
-        return self._collection(workspace).count()
-
-
-def _metadata(chunk: Chunk) -> dict[str, str | int]:
-    meta: dict[str, str | int] = {
-        "workspace": chunk.workspace,
-        "document_id": chunk.document_id,
-        "document": chunk.document,
-        "index": chunk.index,
-        "heading": chunk.heading,
-    }
-    if chunk.page is not None:
-        meta["page"] = chunk.page
-    return meta
-
-
-def _chunk(chunk_id: str, text: str, meta: Any) -> Chunk:
-    page = meta.get("page")
-    return Chunk(
-        chunk_id=chunk_id,
-        workspace=str(meta["workspace"]),
-        document_id=str(meta["document_id"]),
-        document=str(meta["document"]),
-        index=int(meta["index"]),
-        text=text,
-        page=int(page) if page is not None else None,
-        heading=str(meta.get("heading", "")),
-    )
+        return self._chunks(workspace).count()

@@ -1,0 +1,126 @@
+"""Evidence per requirement: dense search (Chroma) and BM25, fused by reciprocal rank fusion.
+
+Fusion decides which chunks are candidates and their order. Relevance, the score that the
+floor applies to, is absolute: the best cosine similarity between the chunk and any of the
+requirement's queries (its title and summary, each facet, its typical evidence).
+Implementation and improvement facets are also searched among records only, so that
+policies, which are many and wordy, cannot crowd out the records that prove practice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from service.components.lexical import LexicalIndex
+from service.domain.catalog import FacetKind, Requirement
+from service.domain.evidence import Chunk, Evidence, EvidenceKind
+from service.pipeline.context import PipelineContext
+from service.pipeline.score.matching import claim
+
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class RetrievalParams:
+    """How many candidates each list contributes, how many are kept, and the floor."""
+
+    k: int = 8
+    records: int = 4
+    candidates: int = 10
+    floor: float = 0.45
+
+
+def requirement_queries(requirement: Requirement) -> list[str]:
+    """The texts a requirement is searched by: title and summary, each facet, the evidence."""
+    queries = [f"{requirement.title}. {requirement.summary}".strip()]
+    queries.extend(claim(facet.text) for facet in requirement.facets)
+    if requirement.typical_evidence:
+        queries.append("; ".join(requirement.typical_evidence))
+    return queries
+
+
+def fuse(rankings: list[list[str]]) -> dict[str, float]:
+    """Reciprocal rank fusion, normalised so a chunk first in every list scores 1."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, chunk_id in enumerate(ranking, start=1):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+    best = max(len(rankings), 1) / (RRF_K + 1)
+    return {chunk_id: score / best for chunk_id, score in fused.items()}
+
+
+class Retriever:
+    """Retrieves evidence from one workspace; build one per run (the BM25 index is derived)."""
+
+    def __init__(self, context: PipelineContext, workspace: str, params: RetrievalParams) -> None:
+        self._context = context
+        self._workspace = workspace
+        self.params = params
+        chunks = context.store.chunks(workspace)
+        self._chunks: dict[str, Chunk] = {c.chunk_id: c for c in chunks}
+        self._lexical = LexicalIndex(
+            [c.chunk_id for c in chunks], [f"{c.document} {c.heading} {c.text}" for c in chunks]
+        )
+        self._vectors: dict[str, list[float]] = {}
+
+    @property
+    def screened(self) -> list[Chunk]:
+        """The workspace's passages flagged as addressed to a model."""
+        return [c for c in self._chunks.values() if c.screened]
+
+    def prepare(self, requirements: Iterable[Requirement]) -> None:
+        """Embed every query of these requirements in one batch (they are reused by scoring)."""
+        texts = {q for r in requirements for q in requirement_queries(r)} - self._vectors.keys()
+        ordered = sorted(texts)
+        self._vectors.update(zip(ordered, self._context.embedder.embed(ordered), strict=True))
+
+    def vectors(self, texts: list[str]) -> list[list[float]]:
+        """The vectors of these texts, embedding (and keeping) any not seen before."""
+        missing = sorted(set(texts) - self._vectors.keys())
+        if missing:
+            self._vectors.update(zip(missing, self._context.embedder.embed(missing), strict=True))
+        return [self._vectors[t] for t in texts]
+
+    def candidates(self, requirement: Requirement) -> list[Evidence]:
+        """Fused candidates, best first, with their relevance; no floor, screened included."""
+        if not self._chunks:
+            return []
+        queries = requirement_queries(requirement)
+        vectors = self.vectors(queries)
+        store, k = self._context.store, self.params.candidates
+        dense = store.query(self._workspace, vectors, k)
+        practice = [claim(f.text) for f in requirement.facets if f.kind != FacetKind.DOCUMENTATION]
+        if practice:
+            dense += store.query(self._workspace, self.vectors(practice), k, EvidenceKind.RECORD)
+        lexical = self._lexical.search(" ".join(queries), k)
+        fused = fuse([[h.chunk.chunk_id for h in hits] for hits in dense]
+                     + [[chunk_id for chunk_id, _ in lexical]])
+        relevance = self._relevance(vectors, fused)
+        ranked = sorted(fused, key=lambda chunk_id: -fused[chunk_id])
+        return [Evidence(chunk=self._chunks[c], score=relevance[c]) for c in ranked
+                if c in self._chunks]
+
+    def _relevance(self, vectors: list[list[float]], fused: dict[str, float]) -> dict[str, float]:
+        """Best cosine similarity of each candidate to any query, in [0, 1]."""
+        stored = self._context.store.chunk_vectors(self._workspace, list(fused))
+        matrix = np.asarray(vectors)
+        return {
+            chunk_id: float(np.clip((matrix @ np.asarray(vector)).max(), 0.0, 1.0))
+            for chunk_id, vector in stored.items()
+        } | {chunk_id: 0.0 for chunk_id in fused if chunk_id not in stored}
+
+    def retrieve(self, requirement: Requirement) -> list[Evidence]:
+        """The top ``k`` candidates over the floor, not screened, plus up to ``records`` records.
+
+        The extra records keep policies, which are many and wordy, from crowding them out.
+        """
+        passing = [
+            e for e in self.candidates(requirement)
+            if e.score >= self.params.floor and not e.chunk.screened
+        ]
+        top = passing[: self.params.k]
+        records = [e for e in passing[self.params.k :] if e.chunk.kind == EvidenceKind.RECORD]
+        return top + records[: self.params.records]

@@ -1,0 +1,110 @@
+"""Strategy `match`: facets against evidence sentences by embedding similarity, record-gated.
+
+Every finding quotes a sentence verbatim, so quotes need no checking; implementation and
+improvement facets only accept sentences from `record` evidence; and removing evidence can
+only remove candidate sentences, so it can never raise a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from service.domain.catalog import Facet, FacetKind
+from service.domain.evidence import Evidence, EvidenceKind, Sentence
+
+WORD = re.compile(r"[a-z]{3,}")
+STOPWORD_TEXT = (
+    "the and for are with that this from have has was were been its their all any "
+    "each which who when where what into onto than then also not but per via"
+)
+STOPWORDS = frozenset(STOPWORD_TEXT.split())
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Cut-offs on the match score (cosine plus lexical support), calibrated in evals/."""
+
+    met: float = 0.62
+    partial: float = 0.52
+    record_met: float = 0.55
+    record_partial: float = 0.45
+    lexical_weight: float = 0.10
+
+    def cut_offs(self, kind: FacetKind) -> tuple[float, float]:
+        """(met, partial) for a facet kind: terse records get their own, lower cut-offs."""
+        if kind == FacetKind.DOCUMENTATION:
+            return self.met, self.partial
+        return self.record_met, self.record_partial
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence that may support a facet, with its match score."""
+
+    sentence: Sentence
+    score: float
+
+
+LEAD_IN = re.compile(
+    r"^(?:[\w,\- ]{0,60}?\b(?:records?|logs?|minutes|reports?|tickets?|registers?|evidence|"
+    r"results|entries|data|documentation|dashboards?|certificates?)\s+"
+    r"(?:show|shows|confirm|confirms|demonstrate|demonstrates|prove|proves|indicate|indicates)"
+    r"\s+(?:that\s+)?)",
+    re.IGNORECASE,
+)
+
+
+def claim(facet_text: str) -> str:
+    """A facet without its 'Records show that' lead-in: what a record itself would say."""
+    stripped = LEAD_IN.sub("", facet_text, count=1).strip()
+    return stripped[:1].upper() + stripped[1:] if stripped else facet_text
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-case words of three letters or more, without stop words."""
+    return {w for w in WORD.findall(text.lower()) if w not in STOPWORDS}
+
+
+def lexical_overlap(facet: str, sentence: str) -> float:
+    """Share of the facet's content words that the sentence contains."""
+    wanted = content_words(facet)
+    return len(wanted & content_words(sentence)) / len(wanted) if wanted else 0.0
+
+
+def eligible(facet: Facet, kind: EvidenceKind) -> bool:
+    """Record gating: practice and improvement can only be shown by records."""
+    return facet.kind == FacetKind.DOCUMENTATION or kind == EvidenceKind.RECORD
+
+
+def match_candidates(
+    facets: tuple[Facet, ...],
+    facet_vectors: list[list[float]],
+    sentences: list[Sentence],
+    sentence_vectors: list[list[float]],
+    evidence: list[Evidence],
+    thresholds: Thresholds,
+    per_facet: int = 2,
+) -> dict[str, list[Candidate]]:
+    """For each facet id, its best eligible sentences scoring at least ``partial``, best first."""
+    kinds = {e.chunk.chunk_id: e.chunk.kind for e in evidence}
+    found: dict[str, list[Candidate]] = {facet.id: [] for facet in facets}
+    if not sentences:
+        return found
+    similarity = np.asarray(facet_vectors) @ np.asarray(sentence_vectors).T
+    for row, facet in enumerate(facets):
+        scored = [
+            Candidate(
+                sentence,
+                float(similarity[row, col])
+                + thresholds.lexical_weight * lexical_overlap(facet.text, sentence.text),
+            )
+            for col, sentence in enumerate(sentences)
+            if sentence.chunk_id in kinds and eligible(facet, kinds[sentence.chunk_id])
+        ]
+        scored.sort(key=lambda c: -c.score)
+        partial = thresholds.cut_offs(facet.kind)[1]
+        found[facet.id] = [c for c in scored[:per_facet] if c.score >= partial]
+    return found
