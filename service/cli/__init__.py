@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from service.cli import frameworks, ingest
+from service.cli import assess, frameworks, ingest
 
 app = typer.Typer(
     name="assay",
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 app.registered_commands.extend(ingest.app.registered_commands)
 app.registered_groups.extend(ingest.app.registered_groups)
+app.registered_commands.extend(assess.app.registered_commands)
 app.add_typer(frameworks.app, name="frameworks")
 
 

@@ -1,0 +1,210 @@
+"""`assay retrieve`, `assay assess` and `assay report`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from service.cli.options import JsonOpt, WorkspaceOpt, open_context
+from service.cli.output import emit_json, stderr, stdout, with_errors
+from service.components.catalog import build_registry
+from service.components.llm import build_llm
+from service.domain.assessment import Proposal
+from service.errors import InvalidInputError
+from service.pipeline.assess import AssessmentRequest, run_assessment, select_requirements
+from service.pipeline.report import build_report, load_assessment
+from service.pipeline.retrieve import Retriever
+from service.pipeline.scoring_setup import needs_llm, retrieval_params
+
+app = typer.Typer()
+FrameworkOpt = Annotated[str, typer.Option("--framework", "-f", help="Framework id.")]
+RequirementOpt = Annotated[
+    list[str] | None,
+    typer.Option("--requirement", "-r", help="A requirement ref; repeat or comma-separate."),
+]
+
+
+def _refs(values: list[str] | None) -> tuple[str, ...]:
+    return tuple(r.strip() for v in values or [] for r in v.split(",") if r.strip())
+
+
+def result_json(p: Proposal) -> dict[str, Any]:
+    """A proposal in the shape of CLI.md's `assess` results."""
+    return {
+        "ref_id": p.ref_id,
+        "title": p.title,
+        "level": p.level,
+        "documentation_level": p.documentation_level,
+        "implementation_level": p.implementation_level,
+        "confidence": p.confidence,
+        "rationale": p.rationale,
+        "facets": [
+            {
+                "id": f.id,
+                "text": f.text,
+                "kind": f.kind.value,
+                "status": f.status.value,
+                "quote": f.quote,
+                "chunk_id": f.chunk_id,
+            }
+            for f in p.facets
+        ],
+        "citations": [c.model_dump() for c in p.citations],
+        "gaps": list(p.gaps),
+        "status": p.status.value,
+    }
+
+
+@app.command()
+@with_errors
+def retrieve(
+    framework: FrameworkOpt,
+    requirement: RequirementOpt = None,
+    all_requirements: Annotated[bool, typer.Option("--all", help="Every assessable one.")] = False,
+    workspace: WorkspaceOpt = "default",
+    k: Annotated[int, typer.Option("-k", help="Evidence per requirement.")] = 8,
+    json_out: JsonOpt = False,
+) -> None:
+    """The evidence found for requirements: hybrid search, above the relevance floor."""
+    refs = _refs(requirement)
+    if bool(refs) == all_requirements:
+        raise InvalidInputError("give --requirement REF (repeatable) or --all, not both")
+    context = open_context(workspace)
+    registry = build_registry(context.settings)
+    params = replace(retrieval_params(context.settings.scoring), k=k)
+    retriever = Retriever(context, workspace, params)
+    requirements = select_requirements(registry, framework, refs)
+    retriever.prepare(requirements)
+    results: list[dict[str, Any]] = [
+        {
+            "requirement": {"ref_id": r.ref_id, "title": r.title},
+            "evidence": [
+                {
+                    "chunk_id": e.chunk.chunk_id,
+                    "document": e.chunk.document,
+                    "page": e.chunk.page,
+                    "heading": e.chunk.heading,
+                    "kind": e.chunk.kind.value,
+                    "score": round(e.score, 4),
+                    "text": e.chunk.text,
+                }
+                for e in retriever.retrieve(r)
+            ],
+        }
+        for r in requirements
+    ]
+    if json_out:
+        emit_json({"results": results})
+        return
+    for result in results:
+        req = result["requirement"]
+        stdout.print(f"[bold]{req['ref_id']} {req['title']}[/]", highlight=False)
+        evidence: list[dict[str, Any]] = result["evidence"]
+        if not evidence:
+            stdout.print("  no evidence above the relevance floor")
+        for e in evidence:
+            where = " · ".join(str(x) for x in (e["document"], e["page"], e["heading"]) if x)
+            stdout.print(f"  {where} [{e['kind']}, {e['score']:.2f}]", highlight=False,
+                         markup=False)
+
+
+@app.command()
+@with_errors
+def assess(
+    framework: FrameworkOpt,
+    requirement: RequirementOpt = None,
+    workspace: WorkspaceOpt = "default",
+    scale: Annotated[str | None, typer.Option("--scale", help="Scale id.")] = None,
+    resume: Annotated[str | None, typer.Option("--resume", help="Assessment id.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Also write the JSON here.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Propose a maturity level per requirement, with citations and gaps."""
+    context = open_context(workspace)
+    registry = build_registry(context.settings)
+    llm = None
+    if needs_llm(context.settings.scoring):
+        stderr.print(f"loading the {context.settings.llm.mode} LLM ...")
+        llm = build_llm(context.settings.llm, context.settings.data_dir)
+    request = AssessmentRequest(workspace, framework, _refs(requirement), scale, resume)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=stderr, transient=True) as progress:
+        task = progress.add_task("assessing", total=None)
+
+        def advance(done: int, total: int, ref: str) -> None:
+            progress.update(task, completed=done, total=total, description=f"assessing {ref}")
+
+        assessment_id = run_assessment(context, registry, request, llm, advance)
+    header, proposals = load_assessment(context, assessment_id)
+    payload = {key: header[key] for key in ("assessment_id", "framework", "workspace", "scale")}
+    payload["results"] = [result_json(p) for p in proposals]
+    if out is not None:
+        out.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    if json_out:
+        emit_json(payload)
+        return
+    table = Table("ref", "title", "level", "doc", "impl", "conf", "status")
+    for p in proposals:
+        table.add_row(
+            p.ref_id,
+            p.title[:50],
+            str(p.level),
+            str(p.documentation_level),
+            str(p.implementation_level),
+            f"{p.confidence:.2f}",
+            p.status.value,
+        )
+    stdout.print(table)
+    stdout.print(f"assessment {assessment_id}: `assay report {assessment_id}` for the report")
+
+
+@app.command()
+@with_errors
+def report(
+    assessment_id: Annotated[str, typer.Argument(help="The assessment's id.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Maturity per theme, counts by status, and the gaps, prioritised."""
+    data = build_report(open_context("default"), assessment_id)
+    if json_out:
+        emit_json(data)
+        return
+    stdout.print(
+        f"[bold]{data['framework']}[/] · workspace {data['workspace']} · "
+        f"{data['created_at'][:16]} · {data['status']}",
+        highlight=False,
+    )
+    table = Table("theme", "requirements", "mean maturity", "distribution (level: count)")
+    for t in data["themes"]:
+        table.add_row(
+            t["theme"],
+            str(t["requirements"]),
+            f"{t['mean']:.2f}",
+            ", ".join(f"{k}: {v}" for k, v in t["distribution"].items()),
+        )
+    stdout.print(table)
+    stdout.print("counts: " + ", ".join(f"{k} {v}" for k, v in data["counts"].items()))
+    stdout.print("\n[bold]Gaps, most urgent first[/]")
+    for gap in data["gaps"][:25]:
+        stdout.print(
+            f"  {gap['ref_id']} {gap['title']} (level {gap['level']}): {gap['gaps'][0]}",
+            highlight=False,
+            markup=False,
+        )
+    if len(data["gaps"]) > 25:
+        stdout.print(f"  ... and {len(data['gaps']) - 25} more (use --json for all)")
+    for passage in data["screened"]:
+        stdout.print(
+            f"[yellow]screened[/] {passage['document']}: {passage['text'][:120]}", highlight=False
+        )

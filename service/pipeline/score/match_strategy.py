@@ -1,0 +1,63 @@
+"""Strategy `match`: findings from sentence matching, checked by the downgrade-only verifier."""
+
+from __future__ import annotations
+
+from service.components.vectorstore import VectorStore
+from service.domain.assessment import FacetFinding, FacetStatus
+from service.domain.catalog import FacetKind, Requirement
+from service.domain.evidence import Evidence, EvidenceKind
+from service.pipeline.retrieve import Retriever
+from service.pipeline.score.matching import Thresholds, claim, match_candidates
+from service.pipeline.score.verify import Verifier
+
+
+class MatchStrategy:
+    """Facet findings by embedding similarity, record gating and verification."""
+
+    name = "match"
+
+    def __init__(self, store: VectorStore, workspace: str, retriever: Retriever,
+                 verifier: Verifier, thresholds: Thresholds) -> None:
+        self._store = store
+        self._workspace = workspace
+        self._retriever = retriever
+        self.verifier = verifier
+        self.thresholds = thresholds
+
+    @property
+    def agreement(self) -> float:
+        """How often the verifier upheld a match."""
+        return self.verifier.agreement
+
+    def findings(self, requirement: Requirement,
+                 evidence: list[Evidence]) -> tuple[tuple[FacetFinding, ...], list[str]]:
+        """One finding per facet; matching never reports problems, so the flags are empty."""
+        sentences, vectors = self._store.sentences(
+            self._workspace, [e.chunk.chunk_id for e in evidence]
+        )
+        facet_vectors = self._retriever.vectors([claim(f.text) for f in requirement.facets])
+        candidates = match_candidates(requirement.facets, facet_vectors, sentences, vectors,
+                                      evidence, self.thresholds)
+        has_records = any(e.chunk.kind == EvidenceKind.RECORD for e in evidence)
+        findings = []
+        for facet in requirement.facets:
+            note = ("no record among the evidence"
+                    if facet.kind != FacetKind.DOCUMENTATION and not has_records
+                    else "no sentence of the evidence matches")
+            finding = FacetFinding(id=facet.id, text=facet.text, kind=facet.kind,
+                                   status=FacetStatus.NOT_MET, note=note)
+            for candidate in candidates[facet.id]:
+                verdict = self.verifier.check(facet.text, candidate.sentence.text)
+                if not verdict.holds:
+                    finding = finding.model_copy(update={"note": verdict.reason,
+                                                         "similarity": candidate.score})
+                    continue
+                met = self.thresholds.cut_offs(facet.kind)[0]
+                status = FacetStatus.MET if candidate.score >= met else FacetStatus.PARTIAL
+                finding = finding.model_copy(update={
+                    "status": status, "quote": candidate.sentence.text,
+                    "chunk_id": candidate.sentence.chunk_id, "similarity": candidate.score,
+                    "note": ""})
+                break
+            findings.append(finding)
+        return tuple(findings), []

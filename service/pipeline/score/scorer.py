@@ -1,0 +1,98 @@
+"""Turn a requirement and its evidence into a proposal: findings, levels, gaps, rationale."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Protocol
+
+from service.components.llm import LLM
+from service.components.prompts import PromptTemplate
+from service.domain.assessment import FacetFinding, Proposal, ProposalStatus, Provenance
+from service.domain.catalog import Requirement, Scale
+from service.domain.evidence import Evidence, EvidenceKind
+from service.pipeline.retrieve import Retriever
+from service.pipeline.score import levels
+from service.pipeline.score.citations import citation_problems, citations_for
+from service.pipeline.score.rationale import llm_rationale, template_rationale
+
+NO_EVIDENCE = "No evidence found: no passage passed the relevance floor."
+MATURITY_LABELS = ("Non-existent", "Initial", "Managed", "Defined", "Measured", "Optimizing")
+
+
+class Strategy(Protocol):
+    """Produces facet findings (and the reasons for any downgrade) from evidence."""
+
+    name: str
+
+    @property
+    def agreement(self) -> float:
+        """Share of checked findings that the checks upheld, so far (1.0 before any)."""
+        ...
+
+    def findings(self, requirement: Requirement,
+                 evidence: list[Evidence]) -> tuple[tuple[FacetFinding, ...], list[str]]:
+        """One finding per facet, and the problems found while checking them."""
+        ...
+
+
+class Scorer:
+    """Proposes a level per requirement; no LLM call when nothing passes the floor."""
+
+    def __init__(self, retriever: Retriever, strategy: Strategy, scale: Scale,
+                 provenance: Provenance, rationale: tuple[LLM, PromptTemplate] | None) -> None:
+        self._retriever = retriever
+        self._strategy = strategy
+        self._scale = scale
+        self._provenance = provenance
+        self._rationale = rationale
+
+    def propose(self, requirement: Requirement) -> Proposal:
+        """Retrieve, find, check, level and explain."""
+        evidence = self._retriever.retrieve(requirement)
+        provenance = self._provenance.model_copy(update={"created_at": datetime.now(UTC)})
+        if not evidence:
+            return self._empty(requirement, provenance)
+        findings, flags = self._strategy.findings(requirement, evidence)
+        flags = flags + citation_problems(findings, evidence)
+        has_records = any(e.chunk.kind == EvidenceKind.RECORD for e in evidence)
+        maturity = levels.maturity(findings, has_evidence=True)
+        documents = {e.chunk.chunk_id: e.chunk.document for e in evidence}
+        cited = [documents[f.chunk_id] for f in findings if f.chunk_id in documents]
+        thresholds = self._provenance.thresholds
+        if self._rationale is None:
+            rationale = template_rationale(findings, maturity, MATURITY_LABELS[maturity],
+                                           cited or [e.chunk.document for e in evidence])
+        else:
+            llm, template = self._rationale
+            rationale = llm_rationale(llm, template, requirement, maturity,
+                                      MATURITY_LABELS[maturity], findings, documents)
+        return Proposal(
+            ref_id=requirement.ref_id, title=requirement.title, theme=requirement.theme,
+            maturity=maturity, level=levels.on_scale(maturity, self._scale),
+            documentation_level=levels.documentation_level(findings, True),
+            implementation_level=levels.implementation_level(findings, has_records),
+            confidence=levels.confidence(findings, thresholds["met"], thresholds["partial"],
+                                         self._strategy.agreement),
+            rationale=rationale, facets=findings,
+            citations=tuple(citations_for(findings, evidence)),
+            gaps=tuple(levels.gaps(findings, requirement.typical_evidence)),
+            status=ProposalStatus.FLAGGED if flags else ProposalStatus.PROPOSED,
+            flags=tuple(flags), provenance=provenance,
+        )
+
+    def _empty(self, requirement: Requirement, provenance: Provenance) -> Proposal:
+        findings = tuple(
+            FacetFinding(id=f.id, text=f.text, kind=f.kind, status="not_met",
+                         note="no evidence")
+            for f in requirement.facets
+        )
+        suggestion = "; ".join(requirement.typical_evidence)
+        return Proposal(
+            ref_id=requirement.ref_id, title=requirement.title, theme=requirement.theme,
+            maturity=0, level=levels.on_scale(0, self._scale), documentation_level=0,
+            implementation_level=0, confidence=0.9,
+            rationale=template_rationale(findings, 0, MATURITY_LABELS[0], []),
+            facets=findings, citations=(),
+            gaps=(f"{NO_EVIDENCE} Suggested evidence: {suggestion}.",),
+            status=ProposalStatus.PROPOSED, provenance=provenance,
+        )

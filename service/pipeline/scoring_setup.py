@@ -1,0 +1,80 @@
+"""Wire a scorer from the settings: retriever, strategy, verifier, rationale and provenance."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from service.components.llm import LLM
+from service.components.prompts import load_prompt
+from service.domain.assessment import Provenance
+from service.domain.catalog import Scale
+from service.pipeline.context import PipelineContext
+from service.pipeline.retrieve import RetrievalParams, Retriever
+from service.pipeline.score.judge_strategy import JudgeStrategy
+from service.pipeline.score.match_strategy import MatchStrategy
+from service.pipeline.score.matching import Thresholds
+from service.pipeline.score.scorer import Scorer, Strategy
+from service.pipeline.score.verify import Verifier
+from service.settings import ScoringSettings
+
+
+def retrieval_params(settings: ScoringSettings) -> RetrievalParams:
+    """The retrieval part of the scoring settings."""
+    return RetrievalParams(k=settings.k, candidates=settings.candidates, floor=settings.floor)
+
+
+def needs_llm(settings: ScoringSettings) -> bool:
+    """Whether scoring calls a model at all (the match strategy can run without one)."""
+    return settings.strategy == "judge" or settings.verify or settings.rationale == "llm"
+
+
+def build_scorer(
+    context: PipelineContext, workspace: str, scale: Scale, llm: LLM | None
+) -> tuple[Scorer, Retriever]:
+    """A scorer for one run over one workspace, and its retriever."""
+    settings = context.settings.scoring
+    retriever = Retriever(context, workspace, retrieval_params(settings))
+    thresholds = Thresholds(
+        met=settings.met_threshold,
+        partial=settings.partial_threshold,
+        lexical_weight=settings.lexical_weight,
+    )
+    prompts: dict[str, str] = {}
+    strategy: Strategy
+    if settings.strategy == "judge":
+        if llm is None:
+            raise ValueError("the judge strategy needs an LLM")
+        judge = load_prompt("judge-facets")
+        strategy = JudgeStrategy(llm, judge, retriever, thresholds)
+        prompts[judge.id] = judge.version
+    else:
+        verify = load_prompt("verify-facet")
+        strategy = MatchStrategy(
+            context.store,
+            workspace,
+            retriever,
+            Verifier(llm if settings.verify else None, verify),
+            thresholds,
+        )
+        if settings.verify:
+            prompts[verify.id] = verify.version
+    rationale = None
+    if settings.rationale == "llm" and llm is not None:
+        template = load_prompt("rationale")
+        rationale = (llm, template)
+        prompts[template.id] = template.version
+    provenance = Provenance(
+        strategy=strategy.name,
+        model_id=llm.model_id if llm is not None else "none",
+        prompts=prompts,
+        thresholds={
+            "met": thresholds.met,
+            "partial": thresholds.partial,
+            "record_met": thresholds.record_met,
+            "record_partial": thresholds.record_partial,
+            "lexical_weight": thresholds.lexical_weight,
+        },
+        retrieval={"k": settings.k, "candidates": settings.candidates, "floor": settings.floor},
+        created_at=datetime.now(UTC),
+    )
+    return Scorer(retriever, strategy, scale, provenance, rationale), retriever
