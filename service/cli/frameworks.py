@@ -1,4 +1,4 @@
-"""`assay frameworks list|show|import`: the framework catalogs."""
+"""`assay frameworks list|show|import|compare`: the framework catalogs."""
 
 from __future__ import annotations
 
@@ -10,13 +10,16 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from service.cli.compare_view import print_comparison
 from service.cli.options import JsonOpt
 from service.cli.output import emit_json, stdout, with_errors
 from service.components.catalog import CatalogRegistry, build_registry, import_framework
 from service.domain.catalog import Requirement
+from service.pipeline.compare import compare_frameworks
 from service.settings import get_settings
 
-app = typer.Typer(help="List, show and import framework catalogs.", no_args_is_help=True)
+app = typer.Typer(help="List, show, import and compare framework catalogs.",
+                  no_args_is_help=True)
 
 
 def _tree_json(registry: CatalogRegistry, framework_id: str, parent: str | None) -> list[Any]:
@@ -146,3 +149,18 @@ def import_command(
     else:
         stdout.print(f"imported {result['id']} ({escape(str(result['name']))}): "
                      f"{result['requirements']} assessable requirements")
+
+
+@app.command()
+@with_errors
+def compare(
+    first_id: Annotated[str, typer.Argument(metavar="ID", help="The first framework's id.")],
+    second_id: Annotated[str, typer.Argument(metavar="ID", help="The second framework's id.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Two frameworks side by side: profiles and their direct crosswalk overlap."""
+    comparison = compare_frameworks(build_registry(get_settings()), first_id, second_id)
+    if json_out:
+        emit_json(comparison.model_dump(mode="json"))
+    else:
+        print_comparison(comparison)
