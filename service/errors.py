@@ -68,3 +68,17 @@ class CatalogFormatError(AssayError):
 
     status_code = 422
     code = "invalid_catalog"
+
+
+class AuthenticationError(AssayError):
+    """A request without a valid API token."""
+
+    status_code = 401
+    code = "unauthenticated"
+
+
+class ForbiddenError(AssayError):
+    """A user whose role does not allow the action in this workspace."""
+
+    status_code = 403
+    code = "forbidden"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from service.cli import assess, frameworks, ingest
+from service.cli import admin, assess, audit, frameworks, ingest, review
 
 app = typer.Typer(
     name="assay",
@@ -17,6 +17,13 @@ app.registered_commands.extend(ingest.app.registered_commands)
 app.registered_groups.extend(ingest.app.registered_groups)
 app.registered_commands.extend(assess.app.registered_commands)
 app.add_typer(frameworks.app, name="frameworks")
+app.registered_commands.extend(review.app.registered_commands)
+app.add_typer(review.assessments, name="assessments")
+app.add_typer(audit.app, name="audit")
+app.add_typer(admin.users, name="users")
+app.add_typer(admin.workspaces, name="workspaces")
+app.add_typer(admin.members, name="members")
+app.add_typer(admin.tokens, name="tokens")
 
 
 def main() -> None:

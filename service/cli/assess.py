@@ -11,6 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from service.cli.access import cli_actor
 from service.cli.options import JsonOpt, WorkspaceOpt, open_context
 from service.cli.output import emit_json, stderr, stdout, with_errors
 from service.components.catalog import build_registry
@@ -145,7 +146,7 @@ def assess(
         def advance(done: int, total: int, ref: str) -> None:
             progress.update(task, completed=done, total=total, description=f"assessing {ref}")
 
-        assessment_id = run_assessment(context, registry, request, llm, advance)
+        assessment_id = run_assessment(context, registry, request, llm, advance, cli_actor())
     header, proposals = load_assessment(context, assessment_id)
     payload = {key: header[key] for key in ("assessment_id", "framework", "workspace", "scale")}
     payload["results"] = [result_json(p) for p in proposals]
@@ -195,6 +196,8 @@ def report(
         )
     stdout.print(table)
     stdout.print("counts: " + ", ".join(f"{k} {v}" for k, v in data["counts"].items()))
+    stdout.print("review: " + ", ".join(f"{k.replace('_', ' ')} {v}"
+                                        for k, v in data["review"].items()))
     stdout.print("\n[bold]Gaps, most urgent first[/]")
     for gap in data["gaps"][:25]:
         stdout.print(

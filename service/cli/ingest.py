@@ -9,6 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from service.cli.access import cli_actor
 from service.cli.options import JsonOpt, WorkspaceOpt, open_context
 from service.cli.output import EXIT_FAILED, emit_json, stderr, stdout, with_errors
 from service.db.documents import list_documents
@@ -50,7 +51,7 @@ def ingest(
     """Parse, chunk, embed and index documents into a workspace."""
     context = open_context(workspace)
     files = list(expand_paths(paths))
-    ingestor = Ingestor(context, workspace)
+    ingestor = Ingestor(context, workspace, cli_actor())
     outcomes: list[IngestOutcome] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
@@ -137,5 +138,5 @@ def delete_command(
     workspace: WorkspaceOpt = "default",
 ) -> None:
     """Delete a document, its chunks, and its stored original."""
-    delete_document(open_context(workspace), workspace, document_id)
+    delete_document(open_context(workspace), workspace, document_id, cli_actor())
     stderr.print(f"deleted {document_id}")

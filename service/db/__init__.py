@@ -2,14 +2,25 @@
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.db.access_tables import ApiTokenRow, MembershipRow, UserRow
+from service.db.chat_tables import ConversationRow, MessageRow
 from service.db.engine import make_engine, migrate, session_factory
+from service.db.review_tables import AuditEventRow, AuditHeadRow, ReviewRow
 from service.db.tables import AssessmentRow, DocumentRow, ProposalRow, WorkspaceRow
 
 __all__ = [
+    "ApiTokenRow",
     "AssessmentRow",
+    "AuditEventRow",
+    "AuditHeadRow",
+    "ConversationRow",
     "DocumentRow",
+    "MembershipRow",
+    "MessageRow",
     "ProposalRow",
+    "ReviewRow",
     "Session",
+    "UserRow",
     "WorkspaceRow",
     "make_engine",
     "migrate",

@@ -16,6 +16,7 @@ from service.db.workspaces import get_or_create_workspace
 from service.domain.assessment import Proposal
 from service.domain.catalog import Requirement
 from service.errors import InvalidInputError, NotFoundError
+from service.pipeline.audit import SYSTEM_ACTOR, record, workspace_target
 from service.pipeline.context import PipelineContext
 from service.pipeline.scoring_setup import build_scorer
 
@@ -51,7 +52,7 @@ def select_requirements(
 
 
 def _open(
-    context: PipelineContext, registry: CatalogRegistry, request: AssessmentRequest
+    context: PipelineContext, registry: CatalogRegistry, request: AssessmentRequest, actor: str
 ) -> tuple[AssessmentRow, list[Requirement]]:
     framework = registry.get(request.framework_id)
     with context.sessions() as session:
@@ -82,6 +83,11 @@ def _open(
             )
         row.status = "running"
         session.add(row)
+        record(
+            session, actor, "assessment.resumed" if request.resume else "assessment.started",
+            workspace_target(request.workspace, f"assessment:{row.id}"), None,
+            {"framework": row.framework_id, "scale": row.scale_id, "requested": list(refs)},
+        )
         session.commit()
     requirements = select_requirements(registry, framework.framework.id, refs)
     return row, requirements
@@ -93,9 +99,10 @@ def run_assessment(
     request: AssessmentRequest,
     llm: LLM | None,
     on_progress: Progress = lambda done, total, ref: None,
+    actor: str = SYSTEM_ACTOR,
 ) -> str:
     """Score every selected requirement, committing each proposal; returns the assessment id."""
-    row, requirements = _open(context, registry, request)
+    row, requirements = _open(context, registry, request, actor)
     with context.sessions() as session:
         done = proposed_refs(session, row.id)
     todo = [r for r in requirements if r.ref_id not in done]
@@ -121,6 +128,11 @@ def run_assessment(
             if stored is not None:
                 stored.status = status
                 stored.finished_at = utcnow() if status == "completed" else None
+                record(
+                    session, actor, f"assessment.{status}",
+                    workspace_target(request.workspace, f"assessment:{row.id}"), None,
+                    {"status": status, "proposals": finished, "requirements": total},
+                )
                 session.commit()
     return row.id
 

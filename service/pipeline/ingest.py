@@ -15,6 +15,7 @@ from service.db.tables import utcnow
 from service.db.workspaces import get_or_create_workspace
 from service.domain.evidence import Chunk, Passage, Sentence
 from service.errors import NotFoundError, RejectedFileError
+from service.pipeline.audit import SYSTEM_ACTOR, record, workspace_target
 from service.pipeline.context import PipelineContext
 from service.pipeline.evidence_kind import TABULAR, classify_document, kind_from_content
 from service.pipeline.ingest_stages import (
@@ -86,9 +87,12 @@ def embedding_text(chunk: Passage) -> str:
 class Ingestor:
     """Ingests files into one workspace of the pipeline's stores."""
 
-    def __init__(self, context: PipelineContext, workspace: str) -> None:
+    def __init__(
+        self, context: PipelineContext, workspace: str, actor: str = SYSTEM_ACTOR
+    ) -> None:
         self._context = context
         self._workspace = workspace
+        self._actor = actor
         self._originals = context.settings.data_dir / ORIGINALS
 
     def ingest(self, path: Path, display_name: str) -> IngestOutcome:
@@ -148,6 +152,7 @@ class Ingestor:
         file: ValidatedFile,
         chunked: ChunkedFile,
     ) -> None:
+        before = _facts(existing) if existing else None
         stored = store_original(file, self._originals).name
         row = existing or DocumentRow(id=document_id, workspace_id=workspace_id, display_name=name)
         row.source_path = str(file.path.resolve())
@@ -159,9 +164,22 @@ class Ingestor:
         row.chunks = len(chunked.chunks)
         row.updated_at = utcnow()
         session.add(row)
+        record(
+            session, self._actor, "document.replaced" if existing else "document.indexed",
+            workspace_target(self._workspace, f"document:{document_id}"),
+            before, _facts(row),
+        )
 
 
-def delete_document(context: PipelineContext, workspace: str, document_id: str) -> None:
+def _facts(row: DocumentRow) -> dict[str, object]:
+    """What the audit log keeps of a document: its name, content hash and size."""
+    return {"document": row.display_name, "sha256": row.content_hash,
+            "size": row.size_bytes, "chunks": row.chunks}
+
+
+def delete_document(
+    context: PipelineContext, workspace: str, document_id: str, actor: str = SYSTEM_ACTOR
+) -> None:
     """Remove a document, its chunks, and its original unless another document shares it."""
     with context.sessions() as session:
         space = get_or_create_workspace(session, workspace)
@@ -170,6 +188,8 @@ def delete_document(context: PipelineContext, workspace: str, document_id: str) 
             raise NotFoundError(f"no document '{document_id}' in workspace '{workspace}'")
         context.store.delete_document(workspace, document_id, keep=set())
         session.delete(row)
+        record(session, actor, "document.deleted",
+               workspace_target(workspace, f"document:{document_id}"), _facts(row), None)
         session.flush()
         if count_references(session, row.stored_path) == 0:
             (context.settings.data_dir / ORIGINALS / row.stored_path).unlink(missing_ok=True)

@@ -8,8 +8,10 @@ from typing import Any
 from service.db.assessments import find_assessment, proposals_of
 from service.db.tables import WorkspaceRow
 from service.domain.assessment import Proposal
+from service.domain.review import ReviewState
 from service.errors import NotFoundError
 from service.pipeline.context import PipelineContext
+from service.pipeline.review import effective_status
 
 
 def load_assessment(context: PipelineContext,
@@ -57,6 +59,13 @@ def prioritised_gaps(proposals: list[Proposal]) -> list[dict[str, Any]]:
     ]
 
 
+def review_counts(context: PipelineContext, assessment_id: str) -> dict[str, int]:
+    """How many requirements stand in each review state, every state listed."""
+    with context.sessions() as session:
+        states = Counter(r.state for r in effective_status(session, assessment_id))
+    return {state.value: states[state] for state in ReviewState}
+
+
 def build_report(context: PipelineContext, assessment_id: str) -> dict[str, Any]:
     """The whole report as plain data, for JSON and for the terminal."""
     header, proposals = load_assessment(context, assessment_id)
@@ -64,6 +73,7 @@ def build_report(context: PipelineContext, assessment_id: str) -> dict[str, Any]
     return header | {
         "themes": themes(proposals),
         "counts": dict(Counter(p.status.value for p in proposals)),
+        "review": review_counts(context, assessment_id),
         "gaps": prioritised_gaps(proposals),
         "screened": [{"chunk_id": c.chunk_id, "document": c.document, "text": c.text}
                      for c in screened],

@@ -1,0 +1,53 @@
+"""Database fixtures: every test that takes ``db_url`` runs on SQLite and on PostgreSQL.
+
+Load them in a test module with ``pytest_plugins = ["tests.databases"]``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from service.db import Session, make_engine, migrate, session_factory, sessionmaker
+
+POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_schema_url() -> Iterator[str]:
+    schema = f"assay_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_SERVER)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as error:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL is not reachable on 127.0.0.1:5432: {error.orig}")
+    try:
+        yield f"{POSTGRES_SERVER}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database: a SQLite file, or a new schema on the PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'assay.db'}"
+    else:
+        yield from _postgres_schema_url()
+
+
+@pytest.fixture
+def sessions(db_url: str) -> Iterator[sessionmaker[Session]]:
+    """Sessions on the migrated fresh database."""
+    engine = make_engine(db_url)
+    migrate(engine)
+    yield session_factory(engine)
+    engine.dispose()
