@@ -23,8 +23,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+DEMO_JSON := data/demo-assessment.json
+
 demo: setup
 	$(BIN)/assay ingest samples
+	$(BIN)/assay assess --framework iso27001-2022 --out $(DEMO_JSON) > /dev/null
+	$(BIN)/assay report $$($(BIN)/python -c \
+		"import json; print(json.load(open('$(DEMO_JSON)'))['assessment_id'])")
 
 lint: setup
 	$(BIN)/ruff check .
@@ -41,6 +46,7 @@ test: lint
 
 bench: setup
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/assess.py
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache

@@ -12,7 +12,9 @@ from service.pipeline.prompting import fence, render
 HEDGE = re.compile(
     r"\b(?:not yet|planned|plans? to|will be|to be (?:defined|developed|implemented|established|"
     r"agreed|written|approved)|draft|tbd|we do not|does not|do not|is not|are not|no formal|"
-    r"has not|have not|pending|under development|not started|not been|no longer|intends? to)\b",
+    r"has not|have not|pending|under development|not started|not been|no longer|intends? to|"
+    r"(?:is|are) being (?:prepared|drafted|developed|written)|expected (?:in|by) (?:q[1-4]|\d{4})|"
+    r"optional|may be skipped)\b",
     re.IGNORECASE,
 )
 
@@ -43,9 +45,9 @@ class Verifier:
         if self._llm is None:
             return Verdict(True)
         system, user = render(self.template, facet=facet, sentence=fence(sentence))
-        answer = self._llm.choose(system, user, ("yes", "no"))
+        answer = self._llm.choose(system, user, ("Yes", "No"))
         self.asked += 1
-        if answer == "yes":
+        if answer == "Yes":
             self.agreed += 1
             return Verdict(True, asked_model=True)
         return Verdict(False, "the verifier found the sentence does not state it", True)

@@ -1,0 +1,83 @@
+"""Assessment benchmark: a full ISO 27001 assessment of the samples on the local model.
+
+Run: `make bench` (or `.venv/bin/python bench/assess.py [--framework ID]`). Prints a Markdown
+table: retrieval-only time for the whole framework, seconds per requirement, the share of
+requirements the floor settles without any LLM call, and LLM calls and tokens per call.
+The assembled model is reused from ./data/models when it is there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from service.components.catalog import build_registry
+from service.components.llm import build_llm
+from service.pipeline.assess import AssessmentRequest, run_assessment
+from service.pipeline.ingest import Ingestor, expand_paths
+from service.pipeline.report import load_assessment
+from service.pipeline.retrieve import Retriever
+from service.pipeline.scoring_setup import retrieval_params
+from service.settings import Settings
+from service.wiring import build_context
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--framework", default="iso27001-2022")
+    framework = parser.parse_args().framework
+    data_dir = Path(tempfile.mkdtemp(prefix="assay-bench-assess-"))
+    shared_models = REPO / "data" / "models"
+    if shared_models.is_dir():
+        (data_dir / "models").symlink_to(shared_models)
+    settings = Settings(data_dir=data_dir)
+    context = build_context(settings)
+    ingestor = Ingestor(context, "bench")
+    for path, name in expand_paths([REPO / "samples"]):
+        ingestor.ingest(path, name)
+    registry = build_registry(settings)
+    requirements = registry.assessable(framework)
+
+    start = time.perf_counter()
+    retriever = Retriever(context, "bench", retrieval_params(settings.scoring))
+    retriever.prepare(requirements)
+    empty = sum(not retriever.retrieve(r) for r in requirements)
+    retrieval_s = time.perf_counter() - start
+
+    start = time.perf_counter()
+    llm = build_llm(settings.llm, data_dir)
+    load_s = time.perf_counter() - start
+    start = time.perf_counter()
+    assessment_id = run_assessment(context, registry,
+                                   AssessmentRequest("bench", framework), llm)
+    assess_s = time.perf_counter() - start
+    usage = llm.usage()
+    _, proposals = load_assessment(context, assessment_id)
+    calls = max(usage.calls, 1)
+    rows = [
+        ("requirements", f"{len(requirements)} ({framework})"),
+        ("retrieval only, whole framework", f"{retrieval_s:.1f} s"),
+        ("settled by the floor, no LLM call", f"{empty} of {len(requirements)} "
+                                              f"({empty / len(requirements):.0%})"),
+        ("model load", f"{load_s:.1f} s"),
+        ("full assessment", f"{assess_s:.0f} s ({assess_s / len(requirements):.2f} s per "
+                            "requirement)"),
+        ("LLM calls", f"{usage.calls} ({usage.calls / len(requirements):.1f} per requirement)"),
+        ("tokens per call", f"{usage.prompt_tokens / calls:.0f} prompt, "
+                            f"{usage.completion_tokens / calls:.1f} output"),
+        ("levels", ", ".join(f"{lv}: {sum(p.maturity == lv for p in proposals)}"
+                             for lv in range(6))),
+    ]
+    print("| figure | value |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+    shutil.rmtree(data_dir)
+
+
+if __name__ == "__main__":
+    main()
