@@ -93,3 +93,31 @@ def local_model_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[P
     yield data_dir
     model_path.unlink(missing_ok=True)
     stamp_path(model_path).unlink(missing_ok=True)
+
+
+class CachingEmbedder:
+    """Wraps an embedder and remembers every vector, so re-ingesting the same text is free."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self._vectors: dict[str, list[float]] = {}
+
+    @property
+    def model_name(self) -> str:
+        return self.inner.model_name
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        missing = sorted(set(texts) - self._vectors.keys())
+        if missing:
+            self._vectors.update(zip(missing, self.inner.embed(missing), strict=True))
+        return [self._vectors[text] for text in texts]
+
+
+@pytest.fixture(scope="session")
+def cached_embedder(real_embedder: LocalEmbedder) -> CachingEmbedder:
+    """The real model behind a session-wide cache: the samples are embedded once per session."""
+    return CachingEmbedder(real_embedder)

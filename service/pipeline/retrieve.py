@@ -61,8 +61,9 @@ class Retriever:
         self.params = params
         chunks = context.store.chunks(workspace)
         self._chunks: dict[str, Chunk] = {c.chunk_id: c for c in chunks}
+        usable = [c for c in chunks if not c.screened]
         self._lexical = LexicalIndex(
-            [c.chunk_id for c in chunks], [f"{c.document} {c.heading} {c.text}" for c in chunks]
+            [c.chunk_id for c in usable], [f"{c.document} {c.heading} {c.text}" for c in usable]
         )
         self._vectors: dict[str, list[float]] = {}
 

@@ -31,7 +31,7 @@ class VectorStore(Protocol):
         k: int,
         kind: EvidenceKind | None = None,
     ) -> list[list[SearchHit]]:
-        """For each vector, the ``k`` nearest chunks (of one kind, if given), best first."""
+        """For each vector, the ``k`` nearest unscreened chunks (of one kind, if given)."""
         ...
 
     def chunks(self, workspace: str, ids: list[str] | None = None) -> list[Chunk]:

@@ -9,7 +9,7 @@ from typing import Any
 import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
-from chromadb.api.types import EmbeddingFunction
+from chromadb.api.types import EmbeddingFunction, Where
 from chromadb.config import Settings as ChromaSettings
 
 from service.components.embedding.base import Embedder
@@ -57,6 +57,13 @@ def http_client(host: str, port: int) -> ClientAPI:
     return chromadb.HttpClient(
         host=host, port=port, settings=ChromaSettings(anonymized_telemetry=False)
     )
+
+
+def _unscreened(kind: EvidenceKind | None) -> Where:
+    """Only chunks that passed screening, optionally of one kind."""
+    if kind is None:
+        return {"screened": False}
+    return {"$and": [{"screened": False}, {"kind": kind.value}]}
 
 
 def _batches(items: list[Any]) -> Iterator[slice]:
@@ -153,7 +160,7 @@ class ChromaStore:
         result = self._chunks(workspace).query(
             query_embeddings=vectors,  # type: ignore[arg-type]
             n_results=k,
-            where={"kind": kind.value} if kind else None,
+            where=_unscreened(kind),
             include=["documents", "metadatas", "distances"],
         )
         rows = zip(
