@@ -10,7 +10,7 @@ WHEELS ?= $(HOME)/.cache/assay-wheels
 LLAMA_CPP_VERSION := 0.3.36
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup demo test lint unit integration bench schemas clean
+.PHONY: setup demo serve test lint unit integration browser browser-setup bench schemas clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# the browser tests drive Debian's Chromium (Playwright's own download needs the internet)
+CHROMIUM := /usr/bin/chromium
+browser-setup:
+	test -x $(CHROMIUM) || { apt-get update -q && apt-get install -y -q chromium; }
+
 DEMO_JSON := data/demo-assessment.json
 
 demo: setup
@@ -31,9 +36,13 @@ demo: setup
 	$(BIN)/assay report $$($(BIN)/python -c \
 		"import json; print(json.load(open('$(DEMO_JSON)'))['assessment_id'])")
 
+# the API and the UI on http://127.0.0.1:8000; the first start prints the admin's token
+serve: setup
+	$(BIN)/assay serve
+
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/mypy service tests bench tools
+	$(BIN)/mypy service tests bench tools evals
 
 unit: setup
 	$(BIN)/pytest -q tests/unit
@@ -41,7 +50,10 @@ unit: setup
 integration: setup
 	$(BIN)/pytest -q tests/integration
 
-test: lint
+browser: setup browser-setup
+	$(BIN)/pytest -q -m browser tests/browser
+
+test: lint browser-setup
 	$(BIN)/pytest -q
 
 bench: setup

@@ -155,11 +155,29 @@ class ScoringSettings(BaseModel):
     met_threshold: float = Field(default=0.62, ge=0.0, le=1.5)
     partial_threshold: float = Field(default=0.52, ge=0.0, le=1.5)
     lexical_weight: float = Field(default=0.10, ge=0.0, le=1.0)
-    floor: float = Field(default=0.45, ge=0.0, le=1.0)
+    floor: float = Field(default=0.50, ge=0.0, le=1.0)
     k: int = Field(default=8, ge=1, le=50)
     candidates: int = Field(default=10, ge=1, le=100)
     verify: bool = Field(default=True, description="Ask the LLM to verify each match")
     rationale: Literal["template", "llm"] = "template"
+
+
+class ApiSettings(BaseModel):
+    """`assay serve`: where it listens; uploads are limited by ``ingest.max_file_bytes``."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    background_upload_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1,
+        description="uploads larger than this are ingested as a background job",
+    )
+
+
+class JobsSettings(BaseModel):
+    """Background jobs (assessments, large uploads): in-process worker threads by default."""
+
+    backend: Literal["threads"] = "threads"
+    workers: int = Field(default=2, ge=1, le=64)
 
 
 class Settings(BaseSettings):
@@ -177,6 +195,8 @@ class Settings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     scoring: ScoringSettings = ScoringSettings()
     catalog: CatalogSettings = CatalogSettings()
+    api: ApiSettings = ApiSettings()
+    jobs: JobsSettings = JobsSettings()
 
     @classmethod
     def settings_customise_sources(

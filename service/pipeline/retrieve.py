@@ -30,7 +30,7 @@ class RetrievalParams:
     k: int = 8
     records: int = 4
     candidates: int = 10
-    floor: float = 0.45
+    floor: float = 0.50
 
 
 def requirement_queries(requirement: Requirement) -> list[str]:

@@ -27,8 +27,10 @@ def _heading_level(paragraph: Paragraph) -> int | None:
 def _table_text(table: Table) -> str:
     rows = []
     for row in table.rows:
-        cells = [cell.text.strip() for cell in row.cells]
-        rows.append(" | ".join(dict.fromkeys(c for c in cells if c)))
+        # a merged cell appears once per grid column: keep it once, but keep equal values
+        # of distinct cells ("121 | 121")
+        distinct = list({id(cell._tc): cell for cell in row.cells}.values())
+        rows.append(" | ".join(c.text.strip() for c in distinct if c.text.strip()))
     return "\n".join(r for r in rows if r)
 
 

@@ -1,0 +1,1 @@
+"""Evals for the assessment engine: labelled datasets, evaluators and a harness (`evals.run`)."""

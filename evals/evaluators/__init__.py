@@ -1,0 +1,1 @@
+"""One evaluator per eval; each returns its report as Markdown."""
