@@ -1,0 +1,117 @@
+"""Chat benchmark: time to the first token and in total, on the local model, per question.
+
+Run: `make bench` (or `.venv/bin/python bench/chat.py`). Ingests two samples into a
+temporary data dir, loads the model once, then asks typical questions and prints a
+Markdown table. Where the time goes: "sources" is everything before the model is called
+(resolution, catalog facts, retrieval and quote checks); "prefill" is from the model call to
+its first token; "decode" is the rest. "first text" is what the user sees first (a heading
+or a statement can come before the model's first token). The assembled model is reused
+from ./data/models when it is there.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from service.components.catalog import build_registry
+from service.components.llm import LLM, Usage, build_llm
+from service.domain.chat import ChatRequest, TokenEvent
+from service.pipeline.chat import ChatService
+from service.pipeline.ingest import Ingestor
+from service.settings import Settings
+from service.wiring import build_context
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = ("access_review_minutes_2026_q3.docx", "access_control_policy.docx")
+QUESTIONS = (  # the first runs cold; the last repeats it with the system prompt evaluated
+    ("What does clause 6.1 require?", "iso27001-2022"),
+    ("What evidence would an inspector expect for 211.68?", None),
+    ("Do our documents address access reviews?", None),
+    ("How does ISO 27001 differ from ISO 9001?", None),
+    ("What does clause 6.1 require?", "iso27001-2022"),
+)
+T = TypeVar("T", bound=BaseModel)
+
+
+class TimedLLM:
+    """The real model, noting when each stream is asked for and when its first piece comes."""
+
+    def __init__(self, inner: LLM) -> None:
+        self.inner = inner
+        self.called: float | None = None
+        self.first_piece: float | None = None
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    def choose(self, system: str, user: str, options: Sequence[str]) -> str:
+        return self.inner.choose(system, user, options)
+
+    def generate(self, system: str, user: str, max_tokens: int) -> str:
+        return self.inner.generate(system, user, max_tokens)
+
+    def stream(self, system: str, user: str, max_tokens: int) -> Iterator[str]:
+        self.called = self.called or time.perf_counter()
+        for piece in self.inner.stream(system, user, max_tokens):
+            self.first_piece = self.first_piece or time.perf_counter()
+            yield piece
+
+    def structured(self, system: str, user: str, schema: type[T]) -> T:
+        return self.inner.structured(system, user, schema)
+
+    def usage(self) -> Usage:
+        return self.inner.usage()
+
+
+def always(llm: LLM) -> Callable[[], LLM]:
+    """A provider of this model."""
+    return lambda: llm
+
+
+def main() -> None:
+    data_dir = Path(tempfile.mkdtemp(prefix="assay-bench-chat-"))
+    shared_models = REPO / "data" / "models"
+    if shared_models.is_dir():
+        (data_dir / "models").symlink_to(shared_models)
+    settings = Settings(data_dir=data_dir)
+    context = build_context(settings)
+    for name in SAMPLES:
+        Ingestor(context, "bench").ingest(REPO / "samples" / name, name)
+    start = time.perf_counter()
+    model = build_llm(settings.llm, data_dir)
+    load_s = time.perf_counter() - start
+    print(f"model load: {load_s:.1f} s ({model.model_id})\n")
+    print("| question | first text | sources | prefill | first model token | decode "
+          "| total | tokens in / out |\n|---|---|---|---|---|---|---|---|")
+    for question, framework in QUESTIONS:
+        timed = TimedLLM(model)
+        service = ChatService(context, build_registry(settings), always(timed))
+        before, first_text = model.usage(), None
+        start = time.perf_counter()
+        for event in service.stream(ChatRequest(question=question, workspace="bench",
+                                                framework=framework)):
+            if isinstance(event, TokenEvent) and first_text is None:
+                first_text = time.perf_counter() - start
+        total = time.perf_counter() - start
+        used = model.usage()
+        called = (timed.called or start) - start
+        first_piece = (timed.first_piece or start) - start
+        label = question + (f" (--framework {framework})" if framework else "")
+        print(f"| {label} | {first_text or 0:.1f} s | {called:.1f} s "
+              f"| {first_piece - called:.1f} s | {first_piece:.1f} s "
+              f"| {total - first_piece:.1f} s | {total:.1f} s "
+              f"| {used.prompt_tokens - before.prompt_tokens} / "
+              f"{used.completion_tokens - before.completion_tokens} |")
+    shutil.rmtree(data_dir)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+"""Chat: questions answered from the framework catalogs and the workspace's own evidence.
+
+``ChatService.stream`` yields ``TokenEvent``s as the answer is written, then one
+``DoneEvent`` with the whole answer, its conversation id, citations and notes: the CLI
+prints the tokens, and the API can send each event as a server-sent event.
+"""
+
+from service.pipeline.chat.answer import ChatService
+from service.pipeline.chat.conversation import conversation_history, list_conversations
+
+__all__ = ["ChatService", "conversation_history", "list_conversations"]

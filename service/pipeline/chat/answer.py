@@ -1,0 +1,137 @@
+"""Answer a question as a stream of events: token pieces, then one ``done`` event.
+
+The order is: load the conversation, resolve what the question names, gather the sources,
+then either stream the model's phrasing of them or a fixed answer when there are none.
+Citations are built from the sources placed in the prompt, never parsed from the model's
+text; passage ids that the model writes are checked against them. The turn is stored last.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from service.components.catalog import CatalogRegistry
+from service.components.llm import LLM
+from service.components.prompts import load_prompt
+from service.domain.chat import ChatCitation, ChatEvent, ChatRequest, DoneEvent, TokenEvent
+from service.domain.workspace import validate_slug
+from service.pipeline.chat.catalog_facts import requirement_citation
+from service.pipeline.chat.catalog_search import CatalogSearch
+from service.pipeline.chat.conversation import load_state, save_turn
+from service.pipeline.chat.evidence import EvidenceFinder
+from service.pipeline.chat.mentions import find_mentions
+from service.pipeline.chat.plan import Intent, Plan, make_plan
+from service.pipeline.chat.resolve import Preferences, resolve
+from service.pipeline.chat.sources import Section, SourceFinder, Sources
+from service.pipeline.chat.streaming import whole_sentences
+from service.pipeline.context import PipelineContext
+from service.pipeline.prompting import render
+
+PROMPT_ID = "chat-answer"
+MAX_ANSWER_TOKENS = 120
+SECTION_TOKENS = 90
+PASSAGE_ID = re.compile(r"\bE\d+\b")
+TASKS = {
+    Intent.REQUIREMENT: "In two or three sentences, explain in plain words what the "
+                        "requirement asks for. Its parts and typical evidence are listed after "
+                        "your answer, so do not list them.",
+    Intent.WORKSPACE: "Say what each passage shows about this, naming its id like [E1], and "
+                      "say plainly what the passages do not show.",
+    Intent.COMPARE: "In at most four short sentences, explain how the frameworks differ: "
+                    "nature, scope, how conformity is tested, penalties, and their overlap.",
+    Intent.SEARCH: "In one or two sentences, say what these requirements cover. They are "
+                   "listed after your answer, so do not list them.",
+    Intent.FRAMEWORK: "Explain what the framework is: scope, nature, how conformity is tested "
+                      "and penalties.",
+    Intent.GENERAL: "Answer the question from these sources only.",
+}
+EVIDENCE_TASK = ("In one or two sentences, say what an auditor or inspector wants this "
+                 "evidence to show. The evidence is listed after your answer, so do not list it.")
+
+
+def prompt_for(plan: Plan, section: Section, question: str) -> tuple[str, str]:
+    """The system and user prompts: catalog facts and fenced passages, kept apart."""
+    task = EVIDENCE_TASK if plan.evidence_focus and plan.intent == Intent.REQUIREMENT else (
+        TASKS[plan.intent])
+    return render(
+        load_prompt(PROMPT_ID),
+        catalog="\n\n".join(section.facts.blocks) or "none",
+        documents="\n\n".join(quote.block() for quote in section.quotes) or "none",
+        task=task,
+        question=" ".join(question.split()),
+    )
+
+
+def _single_framework(plan: Plan, chosen: str | None) -> str | None:
+    frameworks = {s.framework for s in plan.subjects} | set(plan.frameworks)
+    return frameworks.pop() if len(frameworks) == 1 else chosen
+
+
+class ChatService:
+    """Answers questions in a workspace from the catalogs and the workspace's documents.
+
+    ``llm`` is called only when an answer needs the model, so a question without sources
+    never loads one.
+    """
+
+    def __init__(self, context: PipelineContext, registry: CatalogRegistry,
+                 llm: Callable[[], LLM]) -> None:
+        self._context = context
+        self._registry = registry
+        self._llm = llm
+        self._search = CatalogSearch(registry, context.embedder,
+                                     context.settings.data_dir / "cache" / "chat")
+
+    def stream(self, request: ChatRequest) -> Iterator[ChatEvent]:
+        """Token events as the answer is written, then one ``DoneEvent``."""
+        validate_slug(request.workspace)
+        if request.framework:
+            self._registry.get(request.framework)  # NotFoundError lists the known ids
+        with self._context.sessions() as session:
+            state = load_state(session, self._registry, request)
+        prefs = Preferences(request.framework, state.framework, state.assessment_framework)
+        mentions = find_mentions(request.question, self._registry)
+        plan = make_plan(request.question, mentions, resolve(self._registry, mentions, prefs),
+                         state.previous, prefs)
+        evidence = EvidenceFinder(self._context, request.workspace)
+        sources = SourceFinder(self._registry, self._search, evidence,
+                               request.workspace).gather(plan, prefs)
+        preamble = " ".join(plan.statements)
+        if preamble:
+            yield TokenEvent(text=preamble + "\n\n")
+        pieces: list[str] = []
+        for piece in self._write(plan, sources, request.question):
+            pieces.append(piece)
+            yield TokenEvent(text=piece)
+        body = "".join(pieces).strip()
+        answer = f"{preamble}\n\n{body}" if preamble else body
+        known = {quote.passage_id for quote in sources.quotes}
+        unknown = sorted(set(PASSAGE_ID.findall(body)) - known)
+        notes = [*plan.notes, *evidence.notes] + [
+            f"The answer names passage {pid}, which is not among its sources; ignore it."
+            for pid in unknown]
+        subjects = [requirement_citation(s.framework, s.node.ref_id) for s in plan.subjects]
+        citations: list[ChatCitation] = sources.citations()
+        with self._context.sessions() as session:
+            conversation_id = save_turn(session, request, state, subjects, answer, citations,
+                                        _single_framework(plan, request.framework))
+        yield DoneEvent(answer=answer, conversation_id=conversation_id,
+                        citations=tuple(citations), notes=tuple(notes))
+
+    def _write(self, plan: Plan, sources: Sources, question: str) -> Iterator[str]:
+        """The answer's pieces: each section's heading, then its fixed text or the model's."""
+        if sources.fixed is not None:
+            yield sources.fixed
+            return
+        budget = MAX_ANSWER_TOKENS if len(sources.sections) == 1 else SECTION_TOKENS
+        for number, section in enumerate(sources.sections):
+            if section.heading:
+                yield ("\n\n" if number else "") + section.heading + "\n"
+            if section.fixed is not None:
+                yield section.fixed
+                continue
+            system, user = prompt_for(plan, section, question)
+            yield from whole_sentences(self._llm().stream(system, user, budget), budget)
+            if section.appendix:
+                yield "\n" + section.appendix

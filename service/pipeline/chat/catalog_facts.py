@@ -1,0 +1,125 @@
+"""Catalog facts for the prompt, each block with the citations of what it states.
+
+Everything here is read from the catalogs (summaries, facets, typical evidence, crosswalk
+links, framework profiles) and kept short: the local model reads about 150 tokens a second.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from service.components.catalog import CatalogRegistry
+from service.domain.chat import ChatCitation, CitationKind
+from service.pipeline.chat.resolve import Subject, short_name
+from service.pipeline.compare import compare_frameworks
+
+SENTENCE_END = re.compile(r"(?<=[.;])\s")
+MAX_WORDS = 18
+PART_WORDS = 12
+MAX_LINKS = 3
+
+
+def brief(text: str, max_words: int = MAX_WORDS) -> str:
+    """The first sentence of a text, cut to ``max_words`` words."""
+    first = SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+    words = first.split()
+    return " ".join(words[:max_words]) + (" ..." if len(words) > max_words else "")
+
+
+def requirement_citation(framework: str, ref: str | None) -> ChatCitation:
+    """A citation of a catalog fact: a requirement, or a framework's profile when ref is None."""
+    return ChatCitation(kind=CitationKind.REQUIREMENT, framework=framework, ref=ref)
+
+
+@dataclass
+class Facts:
+    """Blocks of catalog text for the prompt and the citations of the nodes they state."""
+
+    blocks: list[str] = field(default_factory=list)
+    citations: list[ChatCitation] = field(default_factory=list)
+
+    def add(self, block: str, citations: list[ChatCitation]) -> None:
+        """Append a block and cite what it states, each source once."""
+        self.blocks.append(block)
+        self.cite(citations)
+
+    def cite(self, citations: list[ChatCitation]) -> None:
+        """Cite sources that the answer states outside the prompt, each once."""
+        self.citations += [c for c in citations if c not in self.citations]
+
+
+def requirement_facts(registry: CatalogRegistry, subject: Subject, facts: Facts,
+                      evidence_focus: bool = False, short: bool = False) -> None:
+    """A requirement for the prompt: summary, then its parts, or what is checked.
+
+    The typical evidence goes into the prompt only when the question asks about evidence;
+    otherwise it follows the model's text (``requirement_appendix``), which costs no tokens.
+    """
+    fid, node = subject.framework, subject.node
+    lines = [f"[{fid} {node.ref_id}] {node.title} ({short_name(registry, fid)})"]
+    cited = [requirement_citation(fid, node.ref_id)]
+    if node.summary:
+        lines.append(f"Summary: {brief(node.summary, 30) if short else node.summary}")
+    children = registry.children(fid, node.ref_id)
+    if children and not short:
+        lines.append("Parts:")
+        lines += [f"- {c.ref_id} {c.title}" + (f": {brief(c.summary, PART_WORDS)}"
+                                               if c.summary else "") for c in children]
+        cited += [requirement_citation(fid, c.ref_id) for c in children]
+    if node.facets and not short and not evidence_focus:
+        lines.append("What is checked: " + " ".join(f.text for f in node.facets))
+    if node.typical_evidence and evidence_focus:
+        lines.append("Typical evidence: " + "; ".join(node.typical_evidence))
+    facts.add("\n".join(lines), cited)
+
+
+def requirement_appendix(registry: CatalogRegistry, subject: Subject,
+                         facts: Facts) -> str | None:
+    """What follows the model's text, straight from the catalog.
+
+    Parts or typical evidence, then the crosswalk links, which are cited here since only
+    the answer states them.
+    """
+    fid, node = subject.framework, subject.node
+    children = registry.children(fid, node.ref_id)
+    lines = []
+    if children:
+        lines.append("Parts:\n" + "\n".join(f"- {c.ref_id} {c.title}" for c in children))
+    elif node.typical_evidence:
+        lines.append("Typical evidence: " + "; ".join(node.typical_evidence) + ".")
+    links = registry.links(fid, node.ref_id)[:MAX_LINKS]
+    if links:
+        lines.append("Related by crosswalk: " + "; ".join(
+            f"{link.framework} {link.ref_id} {link.title} ({link.relationship.value})"
+            for link in links) + ".")
+        facts.cite([requirement_citation(link.framework, link.ref_id) for link in links])
+    return "\n".join(lines) or None
+
+
+def profile_facts(registry: CatalogRegistry, framework_id: str, facts: Facts,
+                  words: int = MAX_WORDS) -> None:
+    """What a framework is: scope, nature, how conformity is tested, penalties."""
+    info = registry.get(framework_id).framework
+    profile = info.profile
+    facts.add("\n".join((
+        f"[{info.id}] {info.name}, published by {info.publisher}; "
+        f"{len(registry.assessable(info.id))} assessable requirements",
+        f"Nature: {profile.nature.value.replace('_', ' ')}",
+        f"Scope: {brief(profile.scope, words)}",
+        f"Conformity: {brief(profile.conformity, words)}",
+        f"Penalties: {brief(profile.penalties, words)}",
+    )), [requirement_citation(info.id, None)])
+
+
+def comparison_facts(registry: CatalogRegistry, first: str, second: str, facts: Facts,
+                     words: int = MAX_WORDS) -> None:
+    """Two frameworks: both profiles and the direct crosswalk overlap in each direction."""
+    for framework_id in (first, second):
+        if requirement_citation(framework_id, None) not in facts.citations:
+            profile_facts(registry, framework_id, facts, words)
+    comparison = compare_frameworks(registry, first, second)
+    overlap = [f"{o.covered} of {o.total} requirements of {o.source} link to {o.target}"
+               for o in comparison.overlap]
+    facts.add(f"Crosswalk {first} / {second}: " + "; ".join(overlap) + ". "
+              + brief(comparison.note, 25), [])

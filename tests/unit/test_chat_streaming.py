@@ -1,0 +1,28 @@
+"""The model's pieces stream at once, but a cut answer never ends on half a sentence."""
+
+from __future__ import annotations
+
+from service.pipeline.chat.streaming import whole_sentences
+
+
+def tokens(text: str) -> list[str]:
+    words = text.split(" ")
+    return [word + " " for word in words[:-1]] + [words[-1]]
+
+
+def test_a_model_that_stops_by_itself_loses_nothing() -> None:
+    text = "It asks for a plan. And records that it ran"
+    assert "".join(whole_sentences(tokens(text), budget=100, margin=5)) == text
+
+
+def test_a_cut_answer_ends_at_its_last_whole_sentence() -> None:
+    pieces = tokens("It asks for a plan. Then it asks for records of the actions and")
+    assert len(pieces) == 14
+    streamed = list(whole_sentences(pieces, budget=14, margin=8))
+    assert "".join(streamed) == "It asks for a plan. "
+    assert streamed[:5] == pieces[:5]  # early pieces are not held back
+
+
+def test_a_cut_answer_keeps_a_final_full_stop() -> None:
+    pieces = tokens("One. Two three.")
+    assert "".join(whole_sentences(pieces, budget=3, margin=2)) == "One. Two three."
