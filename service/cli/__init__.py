@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from service.cli import admin, assess, audit, frameworks, ingest, review
+from service.cli import admin, assess, audit, chat, frameworks, ingest, review, serve
 
 app = typer.Typer(
     name="assay",
@@ -24,6 +24,8 @@ app.add_typer(admin.users, name="users")
 app.add_typer(admin.workspaces, name="workspaces")
 app.add_typer(admin.members, name="members")
 app.add_typer(admin.tokens, name="tokens")
+app.registered_commands.extend(chat.app.registered_commands)
+app.registered_commands.extend(serve.app.registered_commands)
 
 
 def main() -> None:

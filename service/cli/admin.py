@@ -7,11 +7,10 @@ from typing import Annotated
 import typer
 
 from service.cli.access import AsOpt, open_sessions, resolve_actor
-from service.cli.options import JsonOpt
+from service.cli.options import JsonOpt, writable_settings
 from service.cli.output import emit_json, stderr, stdout, with_errors
 from service.pipeline.members import add_member
 from service.pipeline.users import create_token, create_user, create_workspace
-from service.settings import get_settings
 
 users = typer.Typer(help="Create users.", no_args_is_help=True)
 workspaces = typer.Typer(help="Create workspaces.", no_args_is_help=True)
@@ -28,7 +27,7 @@ def create_user_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Create a user (then grant roles with `members add` and a token with `tokens create`)."""
-    with open_sessions(get_settings())() as session:
+    with open_sessions(writable_settings())() as session:
         actor = resolve_actor(session, as_user)
         user = create_user(session, name, is_admin=admin, actor=actor)
     if json_out:
@@ -45,7 +44,7 @@ def create_workspace_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Create a workspace."""
-    with open_sessions(get_settings())() as session:
+    with open_sessions(writable_settings())() as session:
         actor = resolve_actor(session, as_user)
         workspace = create_workspace(session, name, actor=actor)
     if json_out:
@@ -64,7 +63,7 @@ def add_member_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Grant a user a role in a workspace (or change it)."""
-    with open_sessions(get_settings())() as session:
+    with open_sessions(writable_settings())() as session:
         actor = resolve_actor(session, as_user)
         membership = add_member(session, workspace, user, role, actor=actor)
     if json_out:
@@ -82,7 +81,7 @@ def create_token_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Print a new API token for a user, once: only its hash is stored."""
-    with open_sessions(get_settings())() as session:
+    with open_sessions(writable_settings())() as session:
         actor = resolve_actor(session, as_user)
         issued = create_token(session, user, actor=actor)
     if json_out:

@@ -127,7 +127,7 @@ def assess(
     json_out: JsonOpt = False,
 ) -> None:
     """Propose a maturity level per requirement, with citations and gaps."""
-    context = open_context(workspace)
+    context = open_context(workspace, writes=True)
     registry = build_registry(context.settings)
     llm = None
     if needs_llm(context.settings.scoring):

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from service.cli.compare_view import print_comparison
-from service.cli.options import JsonOpt
+from service.cli.options import JsonOpt, writable_settings
 from service.cli.output import emit_json, stdout, with_errors
 from service.components.catalog import CatalogRegistry, build_registry, import_framework
 from service.domain.catalog import Requirement
@@ -140,7 +140,7 @@ def import_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Import a framework into the data dir."""
-    settings = get_settings()
+    settings = writable_settings()
     catalog = import_framework(file, build_registry(settings), settings.data_dir, replace)
     result = {"id": catalog.framework.id, "name": catalog.framework.name,
               "requirements": sum(node.assessable for node in catalog.requirements)}

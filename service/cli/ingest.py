@@ -49,7 +49,7 @@ def ingest(
     json_out: JsonOpt = False,
 ) -> None:
     """Parse, chunk, embed and index documents into a workspace."""
-    context = open_context(workspace)
+    context = open_context(workspace, writes=True)
     files = list(expand_paths(paths))
     ingestor = Ingestor(context, workspace, cli_actor())
     outcomes: list[IngestOutcome] = []
@@ -138,5 +138,5 @@ def delete_command(
     workspace: WorkspaceOpt = "default",
 ) -> None:
     """Delete a document, its chunks, and its stored original."""
-    delete_document(open_context(workspace), workspace, document_id, cli_actor())
+    delete_document(open_context(workspace, writes=True), workspace, document_id, cli_actor())
     stderr.print(f"deleted {document_id}")

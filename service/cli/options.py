@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
+from service.datadir import refuse_if_served
 from service.domain.workspace import validate_slug
 from service.pipeline.context import PipelineContext
-from service.settings import get_settings
+from service.settings import Settings, get_settings
 from service.wiring import build_context
 
 WorkspaceOpt = Annotated[
@@ -19,7 +20,17 @@ JsonOpt = Annotated[
 ]
 
 
-def open_context(workspace: str) -> PipelineContext:
-    """Validate the workspace name, then wire the pipeline from the settings."""
+def open_context(workspace: str, *, writes: bool = False) -> PipelineContext:
+    """Validate the workspace name, then wire the pipeline from the settings.
+
+    ``writes``: the command changes the data dir, which `assay serve` must not hold.
+    """
     validate_slug(workspace)
-    return build_context(get_settings())
+    return build_context(writable_settings() if writes else get_settings())
+
+
+def writable_settings() -> Settings:
+    """The settings of a command that writes the data dir; refused while it is served."""
+    settings = get_settings()
+    refuse_if_served(settings)
+    return settings

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from service.cli.access import AsOpt, open_sessions, resolve_actor
-from service.cli.options import JsonOpt
+from service.cli.options import JsonOpt, writable_settings
 from service.cli.output import emit_json, stdout, with_errors
 from service.components.catalog import build_registry
 from service.domain.access import Role
@@ -51,7 +51,7 @@ def review(
 ) -> None:
     """Accept, override or mark not applicable one requirement's proposal."""
     decision = ReviewDecision(assessment_id, ref, _action(accept, override, na), override, comment)
-    settings = get_settings()
+    settings = writable_settings()
     registry = build_registry(settings)
     with open_sessions(settings)() as session:
         _row, workspace = open_assessment(session, assessment_id)

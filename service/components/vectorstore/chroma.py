@@ -183,6 +183,8 @@ class ChromaStore:
 
     def chunks(self, workspace: str, ids: list[str] | None = None) -> list[Chunk]:
         """Chunks by id, or all of the workspace's, ordered by document and position."""
+        if ids is not None and not ids:
+            return []
         found = self._chunks(workspace).get(ids=ids, include=["documents", "metadatas"])
         texts = found["documents"] or []
         metas = found["metadatas"] or []

@@ -1,0 +1,49 @@
+"""Start an assessment as a background job, with its progress fed to the job."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from service.api.services import Services
+from service.components.jobs import JobControl
+from service.db import Session
+from service.errors import InvalidInputError
+from service.pipeline.assess import AssessmentRequest, run_assessment, select_requirements
+from service.pipeline.review import open_assessment
+
+
+def check_request(services: Services, session: Session, request: AssessmentRequest) -> None:
+    """Refuse at once what the job would fail on: an unknown framework, ref, scale or run."""
+    registry = services.registry
+    framework = registry.get(request.framework_id).framework
+    if request.resume:
+        open_assessment(session, request.resume, request.workspace)
+        return
+    if not select_requirements(registry, framework.id, request.refs):
+        raise InvalidInputError("nothing to assess: the requirements named are not assessable")
+    registry.scale(request.scale_id or framework.default_scale)
+
+
+def assessment_job(
+    services: Services, request: AssessmentRequest, actor: str, control: JobControl
+) -> str:
+    """Run the assessment; percent and the requirement last scored go to the job's status."""
+    control.progress(0.0, "loading the model")
+    llm = services.scoring_llm()
+
+    def report(done: int, total: int, ref: str) -> None:
+        # The first report (no ref yet) comes before run_assessment can record an
+        # interruption: a cancellation then stops the run at the next one instead.
+        if ref or not control.cancelled:
+            control.progress(100.0 * done / total if total else 100.0, ref)
+
+    return run_assessment(services.context, services.registry, request, llm, report, actor)
+
+
+def start_assessment_job(
+    services: Services, session: Session, request: AssessmentRequest, actor: str
+) -> str:
+    """Check the request, then submit it as a job in its workspace; returns the job id."""
+    check_request(services, session, request)
+    job = partial(assessment_job, services, request, actor)
+    return services.jobs.submit("assessment", job, scope=request.workspace)

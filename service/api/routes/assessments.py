@@ -1,0 +1,68 @@
+"""Assessments: start (a job), results, report and the comparison of two runs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from service.api.assessment_jobs import start_assessment_job
+from service.api.deps import AssessorSlug, CurrentUser, ServicesDep, SessionDep, ViewerSlug
+from service.api.errors import error_responses
+from service.api.schemas.assessments import (
+    AssessmentCreate,
+    AssessmentPublic,
+    ComparisonPublic,
+    ReportPublic,
+    ResultPublic,
+)
+from service.api.schemas.jobs import JobPublic
+from service.pipeline.assess import AssessmentRequest
+from service.pipeline.history import compare_assessments
+from service.pipeline.report import build_report, load_assessment
+from service.pipeline.review import open_assessment
+
+router = APIRouter(prefix="/workspaces/{slug}/assessments", tags=["assessments"])
+ERRORS = error_responses(401, 404, 422)
+AssessmentId = Annotated[str, Query(min_length=1, max_length=36)]
+
+
+@router.post("", status_code=202, responses=error_responses(401, 403, 404, 422))
+def start_assessment(
+    slug: AssessorSlug, body: AssessmentCreate, services: ServicesDep, session: SessionDep,
+    user: CurrentUser,
+) -> JobPublic:
+    """Start a new dated assessment (or resume one); poll ``GET /jobs/{id}`` for progress."""
+    refs = tuple(r.strip() for r in body.requirements if r.strip())
+    request = AssessmentRequest(slug, body.framework, refs, body.scale, body.resume)
+    job_id = start_assessment_job(services, session, request, user.name)
+    return JobPublic.of(services.jobs.status(job_id))
+
+
+@router.get("/compare", responses=ERRORS)
+def compare(
+    slug: ViewerSlug, session: SessionDep, a: AssessmentId, b: AssessmentId
+) -> ComparisonPublic:
+    """Levels per requirement and per theme from assessment ``a`` to ``b``."""
+    return ComparisonPublic.model_validate(compare_assessments(session, a, b, slug).model_dump())
+
+
+@router.get("/{assessment_id}", responses=ERRORS)
+def get_assessment(
+    slug: ViewerSlug, assessment_id: str, session: SessionDep, services: ServicesDep
+) -> AssessmentPublic:
+    """The assessment and its proposals so far (a running one grows as it goes)."""
+    open_assessment(session, assessment_id, slug)
+    header, proposals = load_assessment(services.context, assessment_id)
+    results = [ResultPublic.model_validate(p.model_dump(include=set(ResultPublic.model_fields)))
+               for p in proposals]
+    return AssessmentPublic.model_validate(header | {"results": results})
+
+
+@router.get("/{assessment_id}/report", responses=ERRORS)
+def get_report(
+    slug: ViewerSlug, assessment_id: str, session: SessionDep, services: ServicesDep
+) -> ReportPublic:
+    """Maturity per theme, counts by status and review state, and the gaps, prioritised."""
+    open_assessment(session, assessment_id, slug)
+    return ReportPublic.model_validate(build_report(services.context, assessment_id))

@@ -1,0 +1,75 @@
+"""Chat: a question answered as server-sent events, and the user's conversations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+
+from service.api.deps import CurrentUser, ServicesDep, SessionDep, ViewerSlug
+from service.api.errors import error_responses
+from service.api.schemas.chat import CHAT_EVENTS, ChatCreate, ConversationList, ConversationPublic
+from service.domain.chat import ChatEvent, ChatRequest
+from service.errors import AssayError
+from service.pipeline.chat import ChatService, conversation_history, list_conversations
+
+router = APIRouter(prefix="/workspaces/{slug}", tags=["chat"])
+ERRORS = error_responses(401, 404, 422)
+
+
+def sse(event: str, data: str) -> str:
+    """One server-sent event."""
+    lines = "".join(f"data: {line}\n" for line in data.split("\n"))
+    return f"event: {event}\n{lines}\n"
+
+
+def _event_text(event: ChatEvent) -> str:
+    return sse(event.type, event.model_dump_json())
+
+
+def _rest(first: ChatEvent, events: Iterator[ChatEvent]) -> Iterator[str]:
+    yield _event_text(first)
+    try:
+        for event in events:
+            yield _event_text(event)
+    except AssayError as error:
+        yield sse("error", json.dumps({"error": {"code": error.code, "message": error.message}}))
+
+
+@router.post("/chat", response_class=StreamingResponse,
+             responses={**CHAT_EVENTS, **error_responses(401, 404, 422)})
+async def chat(
+    slug: ViewerSlug, body: ChatCreate, services: ServicesDep, user: CurrentUser
+) -> StreamingResponse:
+    """Ask a question: the answer streams as `token` events, then one `done` event."""
+    request = ChatRequest(question=body.question, workspace=slug, framework=body.framework,
+                          conversation_id=body.conversation_id, user_id=user.id)
+
+    def start() -> tuple[ChatEvent, Iterator[ChatEvent]]:
+        events = ChatService(services.context, services.registry, services.chat_llm).stream(
+            request)
+        return next(events), events  # a bad framework or conversation fails here: 404
+
+    first, events = await run_in_threadpool(start)
+    return StreamingResponse(_rest(first, events), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/conversations", responses=ERRORS)
+def conversations(slug: ViewerSlug, session: SessionDep, user: CurrentUser) -> ConversationList:
+    """The user's conversations in the workspace, newest first."""
+    listed = list_conversations(session, slug, user.id)
+    return ConversationList(conversations=[ConversationPublic.model_validate(c.model_dump())
+                                           for c in listed])
+
+
+@router.get("/conversations/{conversation_id}", responses=ERRORS)
+def conversation(
+    slug: ViewerSlug, conversation_id: str, session: SessionDep, user: CurrentUser
+) -> ConversationPublic:
+    """One of the user's conversations with its messages, oldest first."""
+    found = conversation_history(session, slug, user.id, conversation_id)
+    return ConversationPublic.model_validate(found.model_dump())

@@ -1,0 +1,86 @@
+"""Documents: upload (streamed, size-limited), list, get, download the original, delete."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from functools import partial
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, JSONResponse
+
+from service.api.deps import AssessorSlug, CurrentUser, ServicesDep, SessionDep, ViewerSlug
+from service.api.errors import error_responses
+from service.api.ingest_upload import document_public, find_row, ingest_job, ingest_received
+from service.api.schemas.documents import UPLOAD_BODY, DocumentList, DocumentPublic, UploadPublic
+from service.api.schemas.jobs import JobPublic
+from service.api.upload import receive_upload
+from service.db.documents import list_documents
+from service.db.workspaces import get_workspace
+from service.pipeline.ingest import ORIGINALS, delete_document
+
+router = APIRouter(prefix="/workspaces/{slug}/documents", tags=["documents"])
+UPLOADS = "uploads"
+
+
+@router.post(
+    "", status_code=201, response_model=UploadPublic, openapi_extra=UPLOAD_BODY,
+    responses={202: {"model": JobPublic, "description": "A large upload, ingested as a job"},
+               **error_responses(401, 403, 404, 413, 415, 422)},
+)
+async def upload_document(
+    slug: AssessorSlug, request: Request, services: ServicesDep, user: CurrentUser
+) -> UploadPublic | JSONResponse:
+    """Upload a file (multipart field ``file``); a large one is ingested as a background job."""
+    settings = services.settings
+    folder = settings.data_dir / UPLOADS / uuid.uuid4().hex
+    received = await receive_upload(request, folder, settings.ingest.max_file_bytes)
+    context = await run_in_threadpool(lambda: services.context)  # built on first use
+    if received.size > settings.api.background_upload_bytes:
+        job = partial(ingest_job, context, slug, user.name, received)
+        job_id = services.jobs.submit("ingest", job, scope=slug)
+        status = JobPublic.of(services.jobs.status(job_id))
+        return JSONResponse(status.model_dump(mode="json"), status_code=202)
+    try:
+        return await run_in_threadpool(ingest_received, context, slug, user.name, received)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@router.get("", responses=error_responses(401, 404, 422))
+def list_workspace_documents(slug: ViewerSlug, session: SessionDep) -> DocumentList:
+    """The workspace's documents, by name."""
+    workspace = get_workspace(session, slug)
+    rows = [] if workspace is None else list_documents(session, workspace.id)
+    return DocumentList(documents=[document_public(row) for row in rows])
+
+
+@router.get("/{document_id}", responses=error_responses(401, 404, 422))
+def get_document(slug: ViewerSlug, document_id: str, session: SessionDep) -> DocumentPublic:
+    """One document."""
+    return document_public(find_row(session, slug, document_id))
+
+
+@router.get(
+    "/{document_id}/original", response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}},
+                     "description": "The uploaded bytes"}, **error_responses(401, 404, 422)},
+)
+def download_original(
+    slug: ViewerSlug, document_id: str, session: SessionDep, services: ServicesDep
+) -> FileResponse:
+    """The original file as uploaded."""
+    row = find_row(session, slug, document_id)
+    path = services.settings.data_dir / ORIGINALS / row.stored_path
+    return FileResponse(path, filename=row.display_name.rsplit("/", 1)[-1],
+                        media_type="application/octet-stream")
+
+
+@router.delete("/{document_id}", status_code=204, response_class=Response,
+               responses=error_responses(401, 403, 404, 422))
+def remove_document(
+    slug: AssessorSlug, document_id: str, services: ServicesDep, user: CurrentUser
+) -> None:
+    """Delete a document, its chunks and (unless shared) its stored original."""
+    delete_document(services.context, slug, document_id, actor=user.name)

@@ -1,0 +1,1 @@
+"""API schemas (``*Public`` out, ``*Create`` in), kept apart from the table models."""

@@ -1,0 +1,117 @@
+"""Assessments: starting one, its results (the shape of CLI.md's `assess`) and its report."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from service.api.schemas.common import UtcDatetime
+from service.domain.assessment import Citation, FacetStatus, ProposalStatus
+from service.domain.catalog import FacetKind
+from service.domain.history import AssessmentComparison, AssessmentSide
+
+
+class AssessmentCreate(BaseModel):
+    """Assess the workspace against a framework: all of it, or some requirements."""
+
+    framework: str = Field(min_length=1, max_length=100, examples=["iso27001-2022"])
+    requirements: list[str] = Field(default=[], max_length=500, examples=[["A.5.15"]])
+    scale: str | None = Field(default=None, max_length=100)
+    resume: str | None = Field(default=None, max_length=36,
+                               description="Finish this interrupted assessment instead.")
+
+
+class FacetPublic(BaseModel):
+    """A facet's finding, with the verbatim sentence that supports it."""
+
+    id: str
+    text: str
+    kind: FacetKind
+    status: FacetStatus
+    quote: str | None
+    chunk_id: str | None
+
+
+class ResultPublic(BaseModel):
+    """One requirement's proposal."""
+
+    ref_id: str
+    title: str
+    level: int | None
+    documentation_level: int
+    implementation_level: int
+    confidence: float
+    rationale: str
+    facets: list[FacetPublic]
+    citations: list[Citation]
+    gaps: list[str]
+    status: ProposalStatus
+
+
+class AssessmentPublic(BaseModel):
+    """An assessment and its proposals, in the order they were made."""
+
+    assessment_id: str
+    framework: str
+    workspace: str
+    scale: str
+    status: str
+    created_at: UtcDatetime
+    results: list[ResultPublic]
+
+
+class ThemePublic(BaseModel):
+    """A theme's mean maturity and the distribution of its levels."""
+
+    theme: str
+    requirements: int
+    mean: float
+    distribution: dict[str, int]
+
+
+class GapPublic(BaseModel):
+    """A requirement with gaps; no evidence first, then the lowest levels."""
+
+    ref_id: str
+    title: str
+    theme: str
+    level: int | None
+    maturity: int
+    evidence_found: bool
+    gaps: list[str]
+
+
+class ScreenedPublic(BaseModel):
+    """A passage addressed to a model, never cited: for the reviewer to look at."""
+
+    chunk_id: str
+    document: str
+    text: str
+
+
+class ReportPublic(BaseModel):
+    """Maturity per theme, counts by status and review state, and the prioritised gaps."""
+
+    assessment_id: str
+    framework: str
+    workspace: str
+    scale: str
+    status: str
+    created_at: UtcDatetime
+    themes: list[ThemePublic]
+    counts: dict[str, int]
+    review: dict[str, int]
+    gaps: list[GapPublic]
+    screened: list[ScreenedPublic]
+
+
+class SidePublic(AssessmentSide):
+    """One of the two assessments compared."""
+
+    created_at: UtcDatetime
+
+
+class ComparisonPublic(AssessmentComparison):
+    """Levels per requirement and per theme, from assessment ``a`` to assessment ``b``."""
+
+    a: SidePublic
+    b: SidePublic

@@ -1,0 +1,67 @@
+"""Semantic search and evidence retrieval in a workspace."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from service.domain.evidence import EvidenceKind
+from service.pipeline.search import MAX_K
+
+
+class SearchCreate(BaseModel):
+    """A search: the text to look for and how many chunks to return."""
+
+    text: str = Field(min_length=1, max_length=2000)
+    k: int = Field(default=5, ge=1, le=MAX_K)
+
+
+class SearchHitPublic(BaseModel):
+    """A chunk found, with its relevance in [0, 1]."""
+
+    chunk_id: str
+    document: str
+    page: int | None
+    heading: str
+    score: float
+    text: str
+
+
+class SearchResults(BaseModel):
+    """The chunks found, best first."""
+
+    results: list[SearchHitPublic]
+
+
+class RetrieveCreate(BaseModel):
+    """Which requirements to find evidence for: some refs, or ``all`` assessable ones."""
+
+    framework: str = Field(min_length=1, max_length=100)
+    requirements: list[str] = Field(default=[], max_length=200)
+    all: bool = False
+    k: int = Field(default=8, ge=1, le=50)
+
+
+class RequirementRef(BaseModel):
+    """A requirement's ref and title."""
+
+    ref_id: str
+    title: str
+
+
+class EvidencePublic(SearchHitPublic):
+    """A retrieved chunk: also what kind of evidence it is."""
+
+    kind: EvidenceKind
+
+
+class RetrievalPublic(BaseModel):
+    """The evidence above the relevance floor for one requirement."""
+
+    requirement: RequirementRef
+    evidence: list[EvidencePublic]
+
+
+class RetrieveResults(BaseModel):
+    """Evidence per requirement."""
+
+    results: list[RetrievalPublic]

@@ -1,0 +1,70 @@
+"""``create_app``: the routers, the error handlers, the lifespan and the web UI's seam."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from service.api.errors import install_error_handlers
+from service.api.routes import (
+    admin,
+    assessments,
+    audit,
+    chat,
+    documents,
+    frameworks,
+    health,
+    jobs,
+    proposals,
+    search,
+)
+from service.api.services import Services
+from service.components.embedding import Embedder
+from service.components.jobs import JobRunner
+from service.settings import Settings
+
+API_ROUTERS: tuple[APIRouter, ...] = (
+    health.router, documents.router, search.router, assessments.router, proposals.router,
+    jobs.router, frameworks.router, audit.router, admin.router, chat.router,
+)
+WEB_PACKAGE = "service.web"
+
+
+def _include_web(app: FastAPI) -> None:
+    """Include the web UI when ``service.web`` exists: its ``router``, its static files."""
+    if importlib.util.find_spec(WEB_PACKAGE) is None:
+        return
+    web = importlib.import_module(WEB_PACKAGE)
+    if hasattr(web, "router"):
+        app.include_router(web.router)
+    if hasattr(web, "mount_static"):
+        web.mount_static(app)
+
+
+def create_app(
+    settings: Settings, *, embedder: Embedder | None = None, jobs: JobRunner | None = None
+) -> FastAPI:
+    """The Assay service; its parts (database, models, jobs) are built on first use, once."""
+    services = Services(settings, embedder=embedder, jobs=jobs)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        services.close()
+
+    app = FastAPI(
+        title="Assay",
+        summary="AI-assisted maturity assessments against compliance frameworks.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    install_error_handlers(app)
+    for router in API_ROUTERS:
+        app.include_router(router)
+    _include_web(app)
+    return app

@@ -1,0 +1,111 @@
+"""The Dockerfile and docker-compose.yml are coherent with the code (no Docker engine here)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import BaseModel
+
+from service.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULTED = re.compile(r"\$\{(\w+):-([^}]*)\}")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def dockerfile() -> list[str]:
+    return [line.strip() for line in (REPO / "Dockerfile").read_text().splitlines()]
+
+
+def environment(compose: dict[str, Any], service: str) -> dict[str, str]:
+    """A service's environment, with ``${VAR:-default}`` resolved to the default."""
+    raw = compose["services"][service].get("environment", {})
+    return {key: DEFAULTED.sub(r"\2", str(value)) for key, value in raw.items()}
+
+
+def resolves(key: str) -> bool:
+    """Whether an ASSAY_* variable names a field of the settings tree."""
+    model: type[BaseModel] = Settings
+    parts = key.removeprefix("ASSAY_").lower().split("__")
+    for depth, part in enumerate(parts):
+        field = model.model_fields.get(part)
+        if field is None:
+            return False
+        annotation = field.annotation
+        if depth < len(parts) - 1:
+            if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+                return False
+            model = annotation
+    return True
+
+
+def test_the_services_exist_and_wait_for_each_other(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    assert set(services) == {"assay", "postgres", "chroma"}
+    assert services["assay"]["build"] == "."
+    assert services["assay"]["depends_on"] == {
+        "postgres": {"condition": "service_healthy"}, "chroma": {"condition": "service_healthy"}}
+    for name, service in services.items():
+        assert service["healthcheck"]["test"], name
+        for volume in service.get("volumes", []):
+            assert volume.split(":")[0] in compose["volumes"], (name, volume)
+
+
+def test_every_assay_variable_is_a_setting(
+    compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = environment(compose, "assay")
+    assert {"ASSAY_DB__URL", "ASSAY_VECTORSTORE__MODE"} <= set(env)
+    unknown = [key for key in env if key.startswith("ASSAY_") and not resolves(key)]
+    assert not unknown
+    assert not resolves("ASSAY_VECTORSTORE__NOPE") and not resolves("ASSAY_DB__URL__X")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings = Settings()
+    assert (settings.vectorstore.mode, settings.vectorstore.host) == ("http", "chroma")
+    assert settings.database_url.startswith("postgresql+psycopg://assay:")
+    assert "@postgres:5432/" in settings.database_url
+
+
+def test_the_ports_and_credentials_match(
+    compose: dict[str, Any], dockerfile: list[str]
+) -> None:
+    services = compose["services"]
+    env = environment(compose, "assay")
+    postgres = environment(compose, "postgres")
+    api_port = env["ASSAY_API__PORT"]
+    assert services["assay"]["ports"] == [f"{api_port}:{api_port}"]
+    assert f"EXPOSE {api_port}" in dockerfile
+    command = services["chroma"]["command"]
+    assert command[0] == "run"
+    assert command[command.index("--port") + 1] == env["ASSAY_VECTORSTORE__PORT"]
+    assert f"{postgres['POSTGRES_USER']}:{postgres['POSTGRES_PASSWORD']}@postgres:5432/"\
+           f"{postgres['POSTGRES_DB']}" in env["ASSAY_DB__URL"]
+    chromadb_pin = re.search(r'"chromadb==([\d.]+)"', (REPO / "pyproject.toml").read_text())
+    assert chromadb_pin is not None
+    assert services["chroma"]["image"] == f"chromadb/chroma:{chromadb_pin.group(1)}"
+
+
+def test_the_dockerfile_pins_torch_first_and_serves(dockerfile: list[str]) -> None:
+    assert next(line for line in dockerfile if line.startswith("FROM")) == "FROM python:3.11-slim"
+    installs = [i for i, line in enumerate(dockerfile) if "pip install" in line]
+    torch = [i for i in installs if "torch==2.13.0" in dockerfile[i]]
+    project = [i for i in installs if "-e '.[" in dockerfile[i]]
+    assert torch and project and torch[0] < project[0]
+    assert "postgres" in dockerfile[project[0]] and "local" in dockerfile[project[0]]
+    [cmd] = [line for i, line in enumerate(dockerfile)  # not HEALTHCHECK's continued CMD
+             if line.startswith("CMD ") and not dockerfile[i - 1].endswith("\\")]
+    argv = json.loads(cmd.removeprefix("CMD "))
+    assert argv[:2] == ["assay", "serve"]
+    assert argv[argv.index("--host") + 1] == "0.0.0.0"
