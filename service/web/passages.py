@@ -1,0 +1,59 @@
+"""The passages a proposal cites, each shown whole with its quoted sentences marked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from service.domain.assessment import Proposal
+from service.pipeline.context import PipelineContext
+from service.web.highlight import Segment, highlight
+
+
+@dataclass(frozen=True)
+class CitedPassage:
+    """One cited chunk: where it is, its text in segments, and a link to the original file."""
+
+    chunk_id: str
+    document: str
+    page: int | None
+    heading: str
+    kind: str
+    segments: list[Segment]
+    original_url: str | None
+
+
+def _quotes_by_chunk(proposal: Proposal) -> dict[str, list[str]]:
+    quotes: dict[str, list[str]] = {}
+    for citation in proposal.citations:
+        quotes.setdefault(citation.chunk_id, []).append(citation.quote)
+    for facet in proposal.facets:
+        if facet.chunk_id and facet.quote:
+            quotes.setdefault(facet.chunk_id, []).append(facet.quote)
+    return quotes
+
+
+def cited_passages(context: PipelineContext, workspace: str,
+                   proposal: Proposal) -> list[CitedPassage]:
+    """Every chunk the proposal quotes, in citation order; a chunk since deleted shows its quote."""
+    quotes = _quotes_by_chunk(proposal)
+    if not quotes:
+        return []
+    stored = {chunk.chunk_id: chunk for chunk in context.store.chunks(workspace, list(quotes))}
+    passages = []
+    for citation in {c.chunk_id: c for c in proposal.citations}.values():
+        chunk = stored.get(citation.chunk_id)
+        if chunk is None:
+            passages.append(CitedPassage(
+                chunk_id=citation.chunk_id, document=citation.document, page=citation.page,
+                heading=citation.heading, kind="", original_url=None,
+                segments=[Segment(citation.quote, marked=True)]))
+            continue
+        url = f"/w/{workspace}/documents/{quote(chunk.document_id, safe='')}/original"
+        if chunk.page is not None:
+            url += f"#page={chunk.page}"
+        passages.append(CitedPassage(
+            chunk_id=chunk.chunk_id, document=chunk.document, page=chunk.page,
+            heading=chunk.heading, kind=chunk.kind.value, original_url=url,
+            segments=highlight(chunk.text, quotes[chunk.chunk_id])))
+    return passages

@@ -1,0 +1,66 @@
+"""The gap report and the dashboard of one assessment."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from service.pipeline.history import compare_assessments
+from service.pipeline.report import build_report
+from service.web.assessment_list import previous_assessment
+from service.web.assessment_view import load_view
+from service.web.deps import AccessDep, ServicesDep
+from service.web.errors import WebRoute
+from service.web.render import page
+from service.web.summaries import group_gaps, review_progress, theme_levels
+
+router = APIRouter(route_class=WebRoute)
+ASSESSMENT = "/w/{workspace}/assessments/{assessment_id}"
+
+
+@router.get(ASSESSMENT + "/gaps", include_in_schema=False)
+def gap_report(
+    request: Request, assessment_id: str, access: AccessDep, svc: ServicesDep
+) -> HTMLResponse:
+    """Unmet facets and missing evidence by theme: no evidence and lowest levels first."""
+    view = load_view(svc, access.workspace, assessment_id)
+    report = build_report(svc.context, assessment_id)
+
+    def suggested(ref_id: str) -> tuple[str, ...]:
+        return svc.registry.requirement(view.framework.id, ref_id).typical_evidence
+
+    groups = group_gaps(report["gaps"], suggested, {row.ref_id: row.review for row in view.rows})
+    return page(request, "gaps.html", {
+        "access": access, "visitor": access.visitor, "nav": "assessments", "view": view,
+        "groups": groups, "screened": report["screened"], "tab": "gaps",
+    })
+
+
+@router.get(ASSESSMENT + "/dashboard", include_in_schema=False)
+def dashboard(
+    request: Request, assessment_id: str, access: AccessDep, svc: ServicesDep
+) -> HTMLResponse:
+    """Maturity per theme as a chart, review progress, and the change since the last run."""
+    view = load_view(svc, access.workspace, assessment_id)
+    levels = theme_levels(view.rows)
+    previous_id = previous_assessment(svc, access.workspace, assessment_id)
+    comparison = None
+    if previous_id is not None:
+        with svc.context.sessions() as session:
+            comparison = compare_assessments(session, previous_id, assessment_id,
+                                             access.workspace)
+    previous_means = {t.theme: t.a_mean for t in comparison.themes} if comparison else {}
+    chart = {
+        "labels": [t.theme for t in levels],
+        "current": [t.current for t in levels],
+        "proposed": [t.proposed for t in levels],
+        "previous": [previous_means.get(t.theme) for t in levels] if comparison else None,
+        "max": max(step.value for step in view.scale.levels),
+    }
+    changed = [r for r in comparison.requirements if r.delta] if comparison else []
+    return page(request, "dashboard.html", {
+        "access": access, "visitor": access.visitor, "nav": "assessments", "view": view,
+        "levels": levels, "progress": review_progress(view.rows), "comparison": comparison,
+        "changed": changed, "chart": chart, "tab": "dashboard",
+        "previous_means": previous_means,
+    })
