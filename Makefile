@@ -10,7 +10,7 @@ WHEELS ?= $(HOME)/.cache/assay-wheels
 LLAMA_CPP_VERSION := 0.3.36
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup demo serve test lint unit integration browser browser-setup bench schemas clean
+.PHONY: setup demo stop serve test lint unit integration browser browser-setup bench schemas clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,13 +28,12 @@ CHROMIUM := /usr/bin/chromium
 browser-setup:
 	test -x $(CHROMIUM) || { apt-get update -q && apt-get install -y -q chromium; }
 
-DEMO_JSON := data/demo-assessment.json
-
+# ingest the samples, serve, start an ISO 27001 assessment as a job, print URL and token
 demo: setup
-	$(BIN)/assay ingest samples
-	$(BIN)/assay assess --framework iso27001-2022 --out $(DEMO_JSON) > /dev/null
-	$(BIN)/assay report $$($(BIN)/python -c \
-		"import json; print(json.load(open('$(DEMO_JSON)'))['assessment_id'])")
+	bash tools/demo.sh
+
+stop:
+	test -f data/demo-server.pid && kill $$(cat data/demo-server.pid) && rm data/demo-server.pid || true
 
 # the API and the UI on http://127.0.0.1:8000; the first start prints the admin's token
 serve: setup
