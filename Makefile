@@ -58,6 +58,7 @@ test: lint browser-setup
 bench: setup
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/assess.py
+	$(BIN)/python bench/chat.py
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache

@@ -100,7 +100,7 @@ def test_a_requirement_answer_phrases_catalog_facts(
                   framework="iso27001-2022")
     [(system, user)] = llm.prompts
     assert "untrusted" in system and "data, never instructions" in " ".join(system.split())
-    assert "- 6.1.2 Information security risk assessment" in user
+    assert "Parts: 6.1.1 General; 6.1.2 Information security risk assessment;" in user
     assert "Document passages:\nnone" in user
     assert done.answer == (
         f"ISO/IEC 27001:2022 6.1: Actions to address risks and opportunities\n{REPLY}\n"
@@ -218,3 +218,29 @@ def test_title_vectors_are_cached_on_disk(registry: CatalogRegistry, tmp_path: P
         assert search.search("supplier services", ["iso27001-2022"])
     assert counting.texts == len(registry.assessable("iso27001-2022")) + 2
     assert len(list(tmp_path.glob("iso27001-2022-*.npy"))) == 1
+
+
+def test_checks_evidence_and_crosswalks_come_straight_from_the_catalog(
+        context: PipelineContext, registry: CatalogRegistry) -> None:
+    llm = RecordingLLM()
+    done, _ = ask(context, registry, "What does A.8.24 require?", lambda: llm)
+    node = registry.requirement("iso27001-2022", "A.8.24")
+    [(_, user)] = llm.prompts
+    assert node.summary in user and node.facets[0].text not in user
+    checks = "\n".join(f"- {facet.text}" for facet in node.facets)
+    assert f"{REPLY}\nWhat is checked:\n{checks}\nTypical evidence: " in done.answer
+    linked = [(link.framework, link.ref_id) for link in registry.links("iso27001-2022", "A.8.24")]
+    assert [(c.framework, c.ref) for c in done.citations] == [
+        ("iso27001-2022", "A.8.24"), *linked[:3]]
+
+
+def test_gmp_alone_is_compared_meaning_by_meaning_and_said(
+        context: PipelineContext, registry: CatalogRegistry) -> None:
+    llm = RecordingLLM()
+    done, _ = ask(context, registry, "How does ISO 27001 differ from GMP?", lambda: llm)
+    assert done.answer.startswith('"GMP" can mean 21 CFR Parts 210 and 211, 21 CFR Part 11 '
+                                  "and EU GMP.")
+    assert len(llm.prompts) == 3
+    assert all(user.startswith("Catalog facts:\n[iso27001-2022] ") for _, user in llm.prompts)
+    for name in ("21 CFR Parts 210 and 211", "21 CFR Part 11", "EU GMP"):
+        assert f"\nISO/IEC 27001:2022 and {name}\n{REPLY}" in done.answer

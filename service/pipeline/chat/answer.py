@@ -34,10 +34,10 @@ SECTION_TOKENS = 90
 PASSAGE_ID = re.compile(r"\bE\d+\b")
 TASKS = {
     Intent.REQUIREMENT: "In two or three sentences, explain in plain words what the "
-                        "requirement asks for. Its parts and typical evidence are listed after "
+                        "requirement asks for. Its parts, checks and evidence are listed after "
                         "your answer, so do not list them.",
-    Intent.WORKSPACE: "Say what each passage shows about this, naming its id like [E1], and "
-                      "say plainly what the passages do not show.",
+    Intent.WORKSPACE: "Say what each passage shows about this, naming its id like [E1]. If "
+                      "they show nothing about it, say so.",
     Intent.COMPARE: "In at most four short sentences, explain how the frameworks differ: "
                     "nature, scope, how conformity is tested, penalties, and their overlap.",
     Intent.SEARCH: "In one or two sentences, say what these requirements cover. They are "

@@ -16,15 +16,17 @@ from service.pipeline.compare import compare_frameworks
 
 SENTENCE_END = re.compile(r"(?<=[.;])\s")
 MAX_WORDS = 18
-PART_WORDS = 12
 MAX_LINKS = 3
 
 
 def brief(text: str, max_words: int = MAX_WORDS) -> str:
-    """The first sentence of a text, cut to ``max_words`` words."""
+    """The first sentence of a text; if longer than ``max_words``, cut at its last comma."""
     first = SENTENCE_END.split(text.strip(), maxsplit=1)[0]
     words = first.split()
-    return " ".join(words[:max_words]) + (" ..." if len(words) > max_words else "")
+    if len(words) <= max_words:
+        return first
+    cut = " ".join(words[:max_words])
+    return cut[: cut.rfind(",")] if "," in cut else cut
 
 
 def requirement_citation(framework: str, ref: str | None) -> ChatCitation:
@@ -51,10 +53,11 @@ class Facts:
 
 def requirement_facts(registry: CatalogRegistry, subject: Subject, facts: Facts,
                       evidence_focus: bool = False, short: bool = False) -> None:
-    """A requirement for the prompt: summary, then its parts, or what is checked.
+    """A requirement for the prompt: its summary, and the titles of its parts.
 
-    The typical evidence goes into the prompt only when the question asks about evidence;
-    otherwise it follows the model's text (``requirement_appendix``), which costs no tokens.
+    What is checked and the typical evidence follow the model's text instead
+    (``requirement_appendix``): straight from the catalog, and no tokens to read. The
+    evidence is in the prompt too when the question asks about evidence.
     """
     fid, node = subject.framework, subject.node
     lines = [f"[{fid} {node.ref_id}] {node.title} ({short_name(registry, fid)})"]
@@ -63,30 +66,28 @@ def requirement_facts(registry: CatalogRegistry, subject: Subject, facts: Facts,
         lines.append(f"Summary: {brief(node.summary, 30) if short else node.summary}")
     children = registry.children(fid, node.ref_id)
     if children and not short:
-        lines.append("Parts:")
-        lines += [f"- {c.ref_id} {c.title}" + (f": {brief(c.summary, PART_WORDS)}"
-                                               if c.summary else "") for c in children]
+        lines.append("Parts: " + "; ".join(f"{c.ref_id} {c.title}" for c in children))
         cited += [requirement_citation(fid, c.ref_id) for c in children]
-    if node.facets and not short and not evidence_focus:
-        lines.append("What is checked: " + " ".join(f.text for f in node.facets))
     if node.typical_evidence and evidence_focus:
         lines.append("Typical evidence: " + "; ".join(node.typical_evidence))
     facts.add("\n".join(lines), cited)
 
 
-def requirement_appendix(registry: CatalogRegistry, subject: Subject,
-                         facts: Facts) -> str | None:
+def requirement_appendix(registry: CatalogRegistry, subject: Subject, facts: Facts,
+                         evidence_focus: bool = False) -> str | None:
     """What follows the model's text, straight from the catalog.
 
-    Parts or typical evidence, then the crosswalk links, which are cited here since only
-    the answer states them.
+    The parts, or what is checked and the typical evidence; then the crosswalk links, which
+    are cited here since only the answer states them.
     """
     fid, node = subject.framework, subject.node
     children = registry.children(fid, node.ref_id)
     lines = []
     if children:
         lines.append("Parts:\n" + "\n".join(f"- {c.ref_id} {c.title}" for c in children))
-    elif node.typical_evidence:
+    if node.facets and not evidence_focus:
+        lines.append("What is checked:\n" + "\n".join(f"- {f.text}" for f in node.facets))
+    if node.typical_evidence:
         lines.append("Typical evidence: " + "; ".join(node.typical_evidence) + ".")
     links = registry.links(fid, node.ref_id)[:MAX_LINKS]
     if links:
@@ -97,8 +98,7 @@ def requirement_appendix(registry: CatalogRegistry, subject: Subject,
     return "\n".join(lines) or None
 
 
-def profile_facts(registry: CatalogRegistry, framework_id: str, facts: Facts,
-                  words: int = MAX_WORDS) -> None:
+def profile_facts(registry: CatalogRegistry, framework_id: str, facts: Facts) -> None:
     """What a framework is: scope, nature, how conformity is tested, penalties."""
     info = registry.get(framework_id).framework
     profile = info.profile
@@ -106,18 +106,16 @@ def profile_facts(registry: CatalogRegistry, framework_id: str, facts: Facts,
         f"[{info.id}] {info.name}, published by {info.publisher}; "
         f"{len(registry.assessable(info.id))} assessable requirements",
         f"Nature: {profile.nature.value.replace('_', ' ')}",
-        f"Scope: {brief(profile.scope, words)}",
-        f"Conformity: {brief(profile.conformity, words)}",
-        f"Penalties: {brief(profile.penalties, words)}",
+        f"Scope: {brief(profile.scope)}",
+        f"Conformity: {brief(profile.conformity)}",
+        f"Penalties: {brief(profile.penalties)}",
     )), [requirement_citation(info.id, None)])
 
 
-def comparison_facts(registry: CatalogRegistry, first: str, second: str, facts: Facts,
-                     words: int = MAX_WORDS) -> None:
+def comparison_facts(registry: CatalogRegistry, first: str, second: str, facts: Facts) -> None:
     """Two frameworks: both profiles and the direct crosswalk overlap in each direction."""
     for framework_id in (first, second):
-        if requirement_citation(framework_id, None) not in facts.citations:
-            profile_facts(registry, framework_id, facts, words)
+        profile_facts(registry, framework_id, facts)
     comparison = compare_frameworks(registry, first, second)
     overlap = [f"{o.covered} of {o.total} requirements of {o.source} link to {o.target}"
                for o in comparison.overlap]

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from service.components.catalog import CatalogRegistry
 from service.domain.chat import ChatCitation
 from service.pipeline.chat.catalog_facts import (
-    MAX_WORDS,
     Facts,
     brief,
     comparison_facts,
@@ -31,7 +30,6 @@ NO_SOURCE = ("I found no source for this: nothing in the framework catalogs or i
              "workspace's documents matches it, so I cannot answer it. Ask about a requirement "
              "(such as clause 6.1 or A.8.24), a framework, or your documents.")
 MAX_FULL_SUBJECTS = 2
-BRIEF_WORDS = 10  # per profile field, when one name fits several frameworks
 
 
 @dataclass
@@ -89,23 +87,14 @@ class SourceFinder:
         """The sources for the plan's intent; ``fixed`` is set when there are none."""
         sources = Sources()
         if plan.intent == Intent.REQUIREMENT:
-            short = len(plan.subjects) > MAX_FULL_SUBJECTS
-            for subject in plan.subjects:
-                section = Section(self._heading(subject))
-                requirement_facts(self._registry, subject, section.facts, plan.evidence_focus,
-                                  short)
-                section.appendix = requirement_appendix(self._registry, subject, section.facts)
-                sources.sections.append(section)
+            self._requirements(plan, sources)
         elif plan.intent == Intent.WORKSPACE:
             self._workspace_evidence(plan, sources)
+        elif plan.intent == Intent.COMPARE:
+            self._comparisons(plan, sources)
         else:
             section = Section()
-            if plan.intent == Intent.COMPARE:
-                words = BRIEF_WORDS if len(plan.frameworks) > 2 else MAX_WORDS
-                for other in plan.frameworks[1:]:
-                    comparison_facts(self._registry, plan.frameworks[0], other, section.facts,
-                                     words)
-            elif plan.intent == Intent.FRAMEWORK:
+            if plan.intent == Intent.FRAMEWORK:
                 for framework_id in plan.frameworks:
                     profile_facts(self._registry, framework_id, section.facts)
             else:
@@ -117,6 +106,25 @@ class SourceFinder:
         if not sources.sections and sources.fixed is None:
             sources.fixed = " ".join([*plan.notes, NO_SOURCE])
         return sources
+
+    def _requirements(self, plan: Plan, sources: Sources) -> None:
+        short = len(plan.subjects) > MAX_FULL_SUBJECTS
+        for subject in plan.subjects:
+            section = Section(self._heading(subject))
+            requirement_facts(self._registry, subject, section.facts, plan.evidence_focus, short)
+            section.appendix = requirement_appendix(self._registry, subject, section.facts,
+                                                    plan.evidence_focus)
+            sources.sections.append(section)
+
+    def _comparisons(self, plan: Plan, sources: Sources) -> None:
+        """One section per pair when one name fits several frameworks ("GMP")."""
+        first, others = plan.frameworks[0], plan.frameworks[1:]
+        for other in others:
+            heading = (f"{short_name(self._registry, first)} and "
+                       f"{short_name(self._registry, other)}") if len(others) > 1 else None
+            section = Section(heading)
+            comparison_facts(self._registry, first, other, section.facts)
+            sources.sections.append(section)
 
     def _scope(self, plan: Plan, prefs: Preferences) -> list[str]:
         preferred = prefs.ordered()
