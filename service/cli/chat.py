@@ -11,7 +11,13 @@ from service.cli.options import JsonOpt, WorkspaceOpt, open_context
 from service.cli.output import emit_json, stderr, stdout, with_errors
 from service.components.catalog import build_registry
 from service.components.llm import LLM, build_llm
-from service.domain.chat import ChatCitation, ChatRequest, DoneEvent, TokenEvent
+from service.domain.chat import (
+    MAX_QUESTION_CHARS,
+    ChatCitation,
+    ChatRequest,
+    DoneEvent,
+    TokenEvent,
+)
 from service.errors import InvalidInputError
 from service.pipeline.chat import ChatService
 
@@ -42,6 +48,8 @@ def chat(
     """Answer from the framework catalogs and the workspace's documents, with citations."""
     if not question.strip():
         raise InvalidInputError("the question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InvalidInputError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
     context = open_context(workspace)
 
     def load_llm() -> LLM:

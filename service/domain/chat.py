@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+MAX_QUESTION_CHARS = 2000
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -43,7 +45,7 @@ class ChatRequest(_Frozen):
     ``user_id`` owns the conversation: an API user's id, or None for the local CLI operator.
     """
 
-    question: str = Field(min_length=1, max_length=2000)
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     workspace: str
     framework: str | None = None
     conversation_id: str | None = None

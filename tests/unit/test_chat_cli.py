@@ -64,6 +64,7 @@ def test_no_source_answer_and_notes() -> None:
 
 @pytest.mark.parametrize(("args", "code", "message"), [
     (("  ",), 2, "the question is empty"),
+    (("x" * 2001,), 2, "longer than 2000 characters"),
     (("hello", "--workspace", "Bad Name!"), 2, "workspace"),
     (("hello", "--framework", "iso99999"), 1, "unknown framework 'iso99999'"),
     (("hello", "--conversation", "nope"), 1, "no conversation 'nope'"),

@@ -125,6 +125,7 @@ def test_unknown_and_misplaced_references_get_notes(registry: CatalogRegistry) -
     ("Do our documents address access reviews?", Intent.WORKSPACE, "access reviews"),
     ("How does ISO 27001 differ from GMP?", Intent.COMPARE, ""),
     ("What is NIST CSF 2.0?", Intent.FRAMEWORK, ""),
+    ("Tell us about the GDPR", Intent.FRAMEWORK, ""),
     ("What is the capital of France?", Intent.GENERAL, "capital France"),
 ])
 def test_intents(registry: CatalogRegistry, question: str, intent: Intent, topic: str) -> None:

@@ -14,19 +14,20 @@ from service.domain.chat import ChatCitation, CitationKind
 from service.pipeline.chat.resolve import Subject, short_name
 from service.pipeline.compare import compare_frameworks
 
-SENTENCE_END = re.compile(r"(?<=[.;])\s")
+SENTENCE_END = re.compile(r"(?<=[.])\s")
 MAX_WORDS = 18
 MAX_LINKS = 3
 
 
 def brief(text: str, max_words: int = MAX_WORDS) -> str:
-    """The first sentence of a text; if longer than ``max_words``, cut at its last comma."""
+    """The first sentence of a text; if longer than ``max_words``, cut at its last clause."""
     first = SENTENCE_END.split(text.strip(), maxsplit=1)[0]
     words = first.split()
     if len(words) <= max_words:
         return first
     cut = " ".join(words[:max_words])
-    return cut[: cut.rfind(",")] if "," in cut else cut
+    stop = max(cut.rfind(mark) for mark in ",;:")
+    return cut[:stop] if stop > 0 else cut
 
 
 def requirement_citation(framework: str, ref: str | None) -> ChatCitation:
@@ -52,17 +53,19 @@ class Facts:
 
 
 def requirement_facts(registry: CatalogRegistry, subject: Subject, facts: Facts,
-                      evidence_focus: bool = False, short: bool = False) -> None:
+                      evidence_focus: bool = False, short: bool = False,
+                      summary: bool = True) -> None:
     """A requirement for the prompt: its summary, and the titles of its parts.
 
     What is checked and the typical evidence follow the model's text instead
     (``requirement_appendix``): straight from the catalog, and no tokens to read. The
-    evidence is in the prompt too when the question asks about evidence.
+    evidence is in the prompt too when the question asks about evidence. Without
+    ``summary``, the model cannot mistake the requirement's words for a passage's.
     """
     fid, node = subject.framework, subject.node
     lines = [f"[{fid} {node.ref_id}] {node.title} ({short_name(registry, fid)})"]
     cited = [requirement_citation(fid, node.ref_id)]
-    if node.summary:
+    if node.summary and summary:
         lines.append(f"Summary: {brief(node.summary, 30) if short else node.summary}")
     children = registry.children(fid, node.ref_id)
     if children and not short:
@@ -99,13 +102,12 @@ def requirement_appendix(registry: CatalogRegistry, subject: Subject, facts: Fac
 
 
 def profile_facts(registry: CatalogRegistry, framework_id: str, facts: Facts) -> None:
-    """What a framework is: scope, nature, how conformity is tested, penalties."""
+    """What a framework is: nature, scope, how conformity is tested, penalties."""
     info = registry.get(framework_id).framework
     profile = info.profile
     facts.add("\n".join((
-        f"[{info.id}] {info.name}, published by {info.publisher}; "
+        f"[{info.id}] {info.name}: {profile.nature.value.replace('_', ' ')}, "
         f"{len(registry.assessable(info.id))} assessable requirements",
-        f"Nature: {profile.nature.value.replace('_', ' ')}",
         f"Scope: {brief(profile.scope)}",
         f"Conformity: {brief(profile.conformity)}",
         f"Penalties: {brief(profile.penalties)}",
@@ -116,8 +118,6 @@ def comparison_facts(registry: CatalogRegistry, first: str, second: str, facts: 
     """Two frameworks: both profiles and the direct crosswalk overlap in each direction."""
     for framework_id in (first, second):
         profile_facts(registry, framework_id, facts)
-    comparison = compare_frameworks(registry, first, second)
     overlap = [f"{o.covered} of {o.total} requirements of {o.source} link to {o.target}"
-               for o in comparison.overlap]
-    facts.add(f"Crosswalk {first} / {second}: " + "; ".join(overlap) + ". "
-              + brief(comparison.note, 25), [])
+               for o in compare_frameworks(registry, first, second).overlap]
+    facts.add(f"Crosswalk {first} / {second}: " + "; ".join(overlap) + ".", [])

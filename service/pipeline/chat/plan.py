@@ -10,7 +10,7 @@ from service.pipeline.chat.mentions import Mentions
 from service.pipeline.chat.resolve import Preferences, Resolution, Subject
 
 COMPARE = re.compile(r"\b(?:differ\w*|compar\w*|versus|vs\.?|contrast\w*)", re.IGNORECASE)
-WORKSPACE = re.compile(r"\b(?:our|we|us|my|do i|have i)\b", re.IGNORECASE)
+WORKSPACE = re.compile(r"\b(?:our|we|my|do i|have i)\b", re.IGNORECASE)
 SEARCH = re.compile(
     r"\b(?:which|what|list)\b.{0,40}\b(?:controls?|requirements?|clauses?|articles?|sections?"
     r"|categories|subcategories|outcomes)\b", re.IGNORECASE)
@@ -92,7 +92,7 @@ def _intent(question: str, subjects: list[Subject], frameworks: list[str],
         return Intent.COMPARE
     if SEARCH.search(question):
         return Intent.SEARCH
-    if workspace:
+    if workspace and (topic or not frameworks):
         return Intent.WORKSPACE
     if frameworks:
         return Intent.SEARCH if topic else Intent.FRAMEWORK

@@ -162,7 +162,7 @@ class SourceFinder:
         for subject in plan.subjects:
             node = subject.node
             section = Section(self._heading(subject), quotes=self._evidence.for_requirement(node))
-            requirement_facts(self._registry, subject, section.facts, short=True)
+            requirement_facts(self._registry, subject, section.facts, short=True, summary=False)
             if not section.quotes:
                 section.fixed = (
                     f"Nothing in the documents of workspace '{self._workspace}' addresses "
