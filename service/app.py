@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -46,14 +47,24 @@ def _include_web(app: FastAPI) -> None:
 
 
 def create_app(
-    settings: Settings, *, embedder: Embedder | None = None, jobs: JobRunner | None = None
+    settings: Settings, *, embedder: Embedder | None = None, jobs: JobRunner | None = None,
+    warm_up: bool = False,
 ) -> FastAPI:
-    """The Assay service; its parts (database, models, jobs) are built on first use, once."""
+    """The Assay service; its parts (database, models, jobs) are built on first use, once.
+
+    With ``warm_up``, they are built in a background thread as the app starts, so that the
+    first requests do not wait for the models.
+    """
     services = Services(settings, embedder=embedder, jobs=jobs)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        warming = threading.Thread(target=services.warm_up, name="assay-warm-up")
+        if warm_up:
+            warming.start()
         yield
+        if warming.is_alive():
+            warming.join()
         services.close()
 
     app = FastAPI(

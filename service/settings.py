@@ -171,6 +171,10 @@ class ApiSettings(BaseModel):
         default=10 * 1024 * 1024, ge=1,
         description="uploads larger than this are ingested as a background job",
     )
+    warm_up: bool = Field(
+        default=True,
+        description="load the embedder and the local model when the server starts",
+    )
 
 
 class JobsSettings(BaseModel):

@@ -42,5 +42,5 @@ def serve(
             stderr.print(f"created the admin user '{FIRST_ADMIN}'; its API token follows on "
                          "stdout, shown once: store it now")
             typer.echo(token)
-        uvicorn.run(create_app(settings), host=host or settings.api.host,
-                    port=port or settings.api.port)
+        app = create_app(settings, warm_up=settings.api.warm_up)
+        uvicorn.run(app, host=host or settings.api.host, port=port or settings.api.port)

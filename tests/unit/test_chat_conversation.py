@@ -25,8 +25,8 @@ def test_a_follow_up_resolves_against_the_conversation(
     assert follow_up.conversation_id == first.conversation_id
     assert follow_up.answer.startswith("Following up on iso27001-2022 A.8.24.")
     _, user = llm.prompts[-1]
-    assert "[iso27001-2022 A.8.24] Use of cryptography" in user
-    assert "Task: In one or two sentences, say what an auditor or inspector wants" in user
+    assert "ISO/IEC 27001:2022 A.8.24: Use of cryptography" in user
+    assert "Task: In one or two sentences, say what an inspector wants" in user
     evidence = "; ".join(registry.requirement("iso27001-2022", "A.8.24").typical_evidence)
     assert f"\nTypical evidence: {evidence}.\nRelated by crosswalk: eu-gmp A11-14" in (
         follow_up.answer)

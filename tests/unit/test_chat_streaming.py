@@ -26,3 +26,9 @@ def test_a_cut_answer_ends_at_its_last_whole_sentence() -> None:
 def test_a_cut_answer_keeps_a_final_full_stop() -> None:
     pieces = tokens("One. Two three.")
     assert "".join(whole_sentences(pieces, budget=3, margin=2)) == "One. Two three."
+
+
+def test_an_answer_cut_with_fewer_pieces_than_tokens_is_still_trimmed() -> None:
+    pieces = tokens("It asks for a plan. Then it asks for records of (implementation")
+    assert len(pieces) == 12  # the model stopped at its budget of 14: two tokens gave no text
+    assert "".join(whole_sentences(pieces, budget=14, margin=8)) == "It asks for a plan. "

@@ -5,7 +5,7 @@
 prints the tokens, and the API can send each event as a server-sent event.
 """
 
-from service.pipeline.chat.answer import ChatService
+from service.pipeline.chat.answer import ChatService, prime_chat_model
 from service.pipeline.chat.conversation import conversation_history, list_conversations
 
-__all__ = ["ChatService", "conversation_history", "list_conversations"]
+__all__ = ["ChatService", "conversation_history", "list_conversations", "prime_chat_model"]

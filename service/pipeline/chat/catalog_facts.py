@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 
 from service.components.catalog import CatalogRegistry
 from service.domain.chat import ChatCitation, CitationKind
@@ -16,18 +17,29 @@ from service.pipeline.compare import compare_frameworks
 
 SENTENCE_END = re.compile(r"(?<=[.])\s")
 MAX_WORDS = 18
+SCOPE_WORDS = 12
 MAX_LINKS = 3
 
 
+class ProfilePart(Enum):
+    """Which lines of a framework profile go into a prompt."""
+
+    WHOLE = "whole"
+    NATURE = "nature"  # nature and scope
+    TESTING = "testing"  # conformity and penalties
+
+
 def brief(text: str, max_words: int = MAX_WORDS) -> str:
-    """The first sentence of a text; if longer than ``max_words``, cut at its last clause."""
+    """The first sentence of a text, cut after ``max_words`` words with an ellipsis.
+
+    The cut is never moved back to a comma or colon: "No certification scheme: ..." must
+    not lose what follows its colon.
+    """
     first = SENTENCE_END.split(text.strip(), maxsplit=1)[0]
     words = first.split()
     if len(words) <= max_words:
         return first
-    cut = " ".join(words[:max_words])
-    stop = max(cut.rfind(mark) for mark in ",;:")
-    return cut[:stop] if stop > 0 else cut
+    return " ".join(words[:max_words]).rstrip(",;:") + " …"
 
 
 def requirement_citation(framework: str, ref: str | None) -> ChatCitation:
@@ -63,10 +75,11 @@ def requirement_facts(registry: CatalogRegistry, subject: Subject, facts: Facts,
     ``summary``, the model cannot mistake the requirement's words for a passage's.
     """
     fid, node = subject.framework, subject.node
-    lines = [f"[{fid} {node.ref_id}] {node.title} ({short_name(registry, fid)})"]
+    lines = [f"{short_name(registry, fid)} {node.ref_id}: {node.title}"]
     cited = [requirement_citation(fid, node.ref_id)]
     if node.summary and summary:
-        lines.append(f"Summary: {brief(node.summary, 30) if short else node.summary}")
+        whole = not (short or evidence_focus)  # evidence questions list the evidence instead
+        lines.append(f"Summary: {node.summary if whole else brief(node.summary, 30)}")
     children = registry.children(fid, node.ref_id)
     if children and not short:
         lines.append("Parts: " + "; ".join(f"{c.ref_id} {c.title}" for c in children))
@@ -101,23 +114,27 @@ def requirement_appendix(registry: CatalogRegistry, subject: Subject, facts: Fac
     return "\n".join(lines) or None
 
 
-def profile_facts(registry: CatalogRegistry, framework_id: str, facts: Facts) -> None:
-    """What a framework is: nature, scope, how conformity is tested, penalties."""
+def profile_facts(registry: CatalogRegistry, framework_id: str, facts: Facts,
+                  part: ProfilePart = ProfilePart.WHOLE) -> None:
+    """What a framework is (nature, scope), how conformity is tested and its penalties.
+
+    ``part`` picks the first two, the last two, or all four.
+    """
     info = registry.get(framework_id).framework
     profile = info.profile
-    facts.add("\n".join((
-        f"[{info.id}] {info.name}: {profile.nature.value.replace('_', ' ')}, "
-        f"{len(registry.assessable(info.id))} assessable requirements",
-        f"Scope: {brief(profile.scope)}",
-        f"Conformity: {brief(profile.conformity)}",
-        f"Penalties: {brief(profile.penalties)}",
-    )), [requirement_citation(info.id, None)])
+    lines = [info.name]
+    if part != ProfilePart.TESTING:
+        lines[0] += f": {profile.nature.value.replace('_', ' ')}"
+        lines.append(f"Scope: {brief(profile.scope, SCOPE_WORDS)}")
+    if part != ProfilePart.NATURE:
+        lines += [f"Conformity: {brief(profile.conformity)}",
+                  f"Penalties: {brief(profile.penalties)}"]
+    facts.add("\n".join(lines), [requirement_citation(info.id, None)])
 
 
-def comparison_facts(registry: CatalogRegistry, first: str, second: str, facts: Facts) -> None:
-    """Two frameworks: both profiles and the direct crosswalk overlap in each direction."""
-    for framework_id in (first, second):
-        profile_facts(registry, framework_id, facts)
-    overlap = [f"{o.covered} of {o.total} requirements of {o.source} link to {o.target}"
+def overlap_sentence(registry: CatalogRegistry, first: str, second: str) -> str:
+    """The direct crosswalk overlap between two frameworks, in each direction."""
+    overlap = [f"{o.covered} of {o.total} {short_name(registry, o.source)} requirements link "
+               f"to {short_name(registry, o.target)}"
                for o in compare_frameworks(registry, first, second).overlap]
-    facts.add(f"Crosswalk {first} / {second}: " + "; ".join(overlap) + ".", [])
+    return "Crosswalk: " + "; ".join(overlap) + "."

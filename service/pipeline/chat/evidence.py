@@ -39,11 +39,15 @@ class Quote:
                             page=self.chunk.page, chunk_id=self.chunk.chunk_id,
                             quote=self.sentence)
 
+    def source(self) -> str:
+        """Where the passage is from: its document, and its page when it has one."""
+        return fence(self.chunk.document) + (f", page {self.chunk.page}"
+                                             if self.chunk.page else "")
+
     def block(self) -> str:
         """The passage for the prompt: where it is from, then the quote inside its fence."""
-        where = fence(self.chunk.document) + (f", page {self.chunk.page}"
-                                              if self.chunk.page else "")
-        return f"{self.passage_id} from {where}:\n{evidence_block(self.passage_id, self.sentence)}"
+        return (f"{self.passage_id} from {self.source()}:\n"
+                f"{evidence_block(self.passage_id, self.sentence)}")
 
 
 class EvidenceFinder:

@@ -14,8 +14,9 @@ from service.components.catalog import CatalogRegistry
 from service.domain.chat import ChatCitation
 from service.pipeline.chat.catalog_facts import (
     Facts,
+    ProfilePart,
     brief,
-    comparison_facts,
+    overlap_sentence,
     profile_facts,
     requirement_appendix,
     requirement_citation,
@@ -30,6 +31,12 @@ NO_SOURCE = ("I found no source for this: nothing in the framework catalogs or i
              "workspace's documents matches it, so I cannot answer it. Ask about a requirement "
              "(such as clause 6.1 or A.8.24), a framework, or your documents.")
 MAX_FULL_SUBJECTS = 2
+NATURE_TASK = ("In one or two short sentences, say how the frameworks differ in nature and "
+               "scope.")
+PASSAGE_TASK = ("In one short sentence, say what the passage says about {topic}; if it says "
+                "nothing about {topic}, say so.")
+TESTING_TASK = ("In one or two short sentences, say how conformity with each is tested and "
+                "what penalties apply.")
 
 
 @dataclass
@@ -38,9 +45,14 @@ class Section:
 
     ``fixed`` is the section's text when it needs no model (e.g. no evidence was found);
     ``appendix`` follows the model's text, straight from the catalog (parts, evidence).
+    ``task`` replaces the intent's task for this section's prompt; without ``ask``, the
+    user's question is left out of it (the small model answers a yes/no question with
+    "Yes" whatever the passage says, so a passage is asked about its topic instead).
     """
 
     heading: str | None = None
+    task: str | None = None
+    ask: bool = True
     facts: Facts = field(default_factory=Facts)
     quotes: list[Quote] = field(default_factory=list)
     fixed: str | None = None
@@ -117,14 +129,23 @@ class SourceFinder:
             sources.sections.append(section)
 
     def _comparisons(self, plan: Plan, sources: Sources) -> None:
-        """One section per pair when one name fits several frameworks ("GMP")."""
+        """Two sections per pair (one per name when it fits several frameworks, "GMP").
+
+        Nature and scope first, then conformity and penalties: two short prompts instead of
+        one long one, so the first words come sooner on the local model. The crosswalk
+        overlap follows, straight from the catalogs.
+        """
         first, others = plan.frameworks[0], plan.frameworks[1:]
         for other in others:
             heading = (f"{short_name(self._registry, first)} and "
                        f"{short_name(self._registry, other)}") if len(others) > 1 else None
-            section = Section(heading)
-            comparison_facts(self._registry, first, other, section.facts)
-            sources.sections.append(section)
+            nature = Section(heading, task=NATURE_TASK)
+            testing = Section(task=TESTING_TASK,
+                              appendix=overlap_sentence(self._registry, first, other))
+            for framework_id in (first, other):
+                profile_facts(self._registry, framework_id, nature.facts, ProfilePart.NATURE)
+                profile_facts(self._registry, framework_id, testing.facts, ProfilePart.TESTING)
+            sources.sections += [nature, testing]
 
     def _scope(self, plan: Plan, prefs: Preferences) -> list[str]:
         preferred = prefs.ordered()
@@ -150,10 +171,11 @@ class SourceFinder:
                 profile_facts(self._registry, framework_id, section.facts)
 
     def _workspace_evidence(self, plan: Plan, sources: Sources) -> None:
+        """One short section per quoted passage: its source, then what it says."""
         if not plan.subjects:
             quotes = self._evidence.for_topic(plan.topic)
             if quotes:
-                sources.sections.append(Section(quotes=quotes))
+                sources.sections += self._passage_sections(quotes, plan.topic or "the question")
             else:
                 about = f'"{plan.topic}"' if plan.topic else "this"
                 sources.fixed = (f"I found nothing about {about} in the documents of workspace "
@@ -161,12 +183,33 @@ class SourceFinder:
             return
         for subject in plan.subjects:
             node = subject.node
-            section = Section(self._heading(subject), quotes=self._evidence.for_requirement(node))
-            requirement_facts(self._registry, subject, section.facts, short=True, summary=False)
-            if not section.quotes:
-                section.fixed = (
-                    f"Nothing in the documents of workspace '{self._workspace}' addresses "
-                    f"{subject.framework} {node.ref_id}: no passage is relevant enough."
-                    + (f" Typical evidence for it: {'; '.join(node.typical_evidence)}."
-                       if node.typical_evidence else ""))
+            quotes = self._evidence.for_requirement(node)
+            if quotes:
+                passages = self._passage_sections(quotes, f"{node.ref_id} {node.title}",
+                                                  self._heading(subject))
+                passages[0].facts.cite([requirement_citation(subject.framework, node.ref_id)])
+                sources.sections += passages
+                continue
+            section = Section(self._heading(subject), fixed=(
+                f"Nothing in the documents of workspace '{self._workspace}' addresses "
+                f"{subject.framework} {node.ref_id}: no passage is relevant enough."
+                + (f" Typical evidence for it: {'; '.join(node.typical_evidence)}."
+                   if node.typical_evidence else "")))
+            section.facts.cite([requirement_citation(subject.framework, node.ref_id)])
             sources.sections.append(section)
+
+    @staticmethod
+    def _passage_sections(quotes: list[Quote], topic: str,
+                          heading: str | None = None) -> list[Section]:
+        """A section per passage, headed by its id and source (after ``heading``, if any).
+
+        Each is a small job for the model (one passage, one sentence about the topic), and
+        the first words come sooner than from one prompt with every passage.
+        """
+        sections = []
+        for number, quote in enumerate(quotes):
+            lead = f"[{quote.passage_id}] {quote.source()}"
+            title = f"{heading}\n{lead}" if heading and number == 0 else lead
+            sections.append(Section(title, quotes=[quote], ask=False,
+                                    task=PASSAGE_TASK.format(topic=topic)))
+        return sections

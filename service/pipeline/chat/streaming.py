@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 
 BOUNDARY = re.compile(r"[.!?](?=\s)|\n")
 MARGIN = 30
+SHORTFALL = 3  # pieces can be fewer than tokens (a token of half a character yields none)
 
 
 def whole_sentences(pieces: Iterable[str], budget: int, margin: int = MARGIN) -> Iterator[str]:
@@ -14,7 +15,7 @@ def whole_sentences(pieces: Iterable[str], budget: int, margin: int = MARGIN) ->
 
     Pieces are tokens on llama.cpp. When the model stops at the budget, it stops mid-sentence:
     what was held back after the last sentence end is then dropped. A model that stops by
-    itself loses nothing.
+    itself, a few tokens or more before the budget, loses nothing.
     """
     held, count = "", 0
     for piece in pieces:
@@ -27,5 +28,5 @@ def whole_sentences(pieces: Iterable[str], budget: int, margin: int = MARGIN) ->
         if ends:
             yield held[: ends[-1]]
             held = held[ends[-1]:]
-    if held and (count < budget or held.rstrip().endswith((".", "!", "?"))):
+    if held and (count < budget - SHORTFALL or held.rstrip().endswith((".", "!", "?"))):
         yield held

@@ -1,0 +1,58 @@
+"""Warm-up at server start: models loaded, the chat's system prompt evaluated, failures logged."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.api.services import Services
+from service.app import create_app
+from service.components.embedding import FakeEmbedder
+from service.components.llm import fake_llm
+from service.components.prompts import load_prompt
+from service.pipeline.chat import prime_chat_model
+from tests.api_helpers import api_settings
+
+
+class GenerateRecorder:
+    """Records ``generate`` calls of the scripted model."""
+
+    def __init__(self) -> None:
+        self.inner = fake_llm(["ok"])
+        self.calls: list[tuple[str, str, int]] = []
+
+    def generate(self, system: str, user: str, max_tokens: int) -> str:
+        self.calls.append((system, user, max_tokens))
+        return self.inner.generate(system, user, max_tokens)
+
+
+def test_priming_evaluates_the_chat_system_prompt_with_one_token() -> None:
+    recorder = GenerateRecorder()
+    prime_chat_model(recorder)  # type: ignore[arg-type]  # only generate is called
+    assert recorder.calls == [(load_prompt("chat-answer").system, "", 1)]
+
+
+def test_the_app_warms_up_as_it_starts(tmp_path: Path) -> None:
+    app = create_app(api_settings(tmp_path / "data"), embedder=FakeEmbedder(), warm_up=True)
+    services: Services = app.state.services
+    with TestClient(app) as client:
+        assert client.get("/health").status_code == 200
+    assert services._context is not None and services._registry is not None
+
+
+def test_a_bad_local_model_stops_the_warm_up_with_a_logged_reason(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSAY_LLM__MODE", "local")
+    settings = api_settings(tmp_path / "data", llm={"mode": "local"})
+    model = settings.data_dir / "models" / settings.llm.local.model_file
+    model.parent.mkdir(parents=True)
+    model.write_bytes(b"not a model")
+    services = Services(settings, embedder=FakeEmbedder())
+    with caplog.at_level(logging.WARNING):
+        services.warm_up()  # does not raise: the first chat request reports the problem
+    assert "warm-up stopped" in caplog.text and "bytes, expected" in caplog.text
+    assert services._context is not None
