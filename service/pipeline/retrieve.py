@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from service.components.embedding.cache import cached_vectors
 from service.components.lexical import LexicalIndex
 from service.domain.catalog import FacetKind, Requirement
 from service.domain.evidence import Chunk, Evidence, EvidenceKind
@@ -73,10 +74,18 @@ class Retriever:
         return [c for c in self._chunks.values() if c.screened]
 
     def prepare(self, requirements: Iterable[Requirement]) -> None:
-        """Embed every query of these requirements in one batch (they are reused by scoring)."""
+        """Embed every query of these requirements in one batch (they are reused by scoring).
+
+        The vectors are cached in ``<data dir>/cache/queries``: a framework's queries change
+        only with its catalog, so later assessments of it embed nothing.
+        """
         texts = {q for r in requirements for q in requirement_queries(r)} - self._vectors.keys()
         ordered = sorted(texts)
-        self._vectors.update(zip(ordered, self._context.embedder.embed(ordered), strict=True))
+        if not ordered:
+            return
+        vectors = cached_vectors(self._context.embedder, ordered,
+                                 self._context.settings.data_dir / "cache" / "queries", "queries")
+        self._vectors.update(zip(ordered, vectors.tolist(), strict=True))
 
     def vectors(self, texts: list[str]) -> list[list[float]]:
         """The vectors of these texts, embedding (and keeping) any not seen before."""

@@ -10,10 +10,11 @@ import pytest
 
 from service.components.catalog import CatalogRegistry, build_registry
 from service.components.embedding import FakeEmbedder
+from service.components.embedding import cache as vector_cache
 from service.components.llm import LLM, Usage, fake_llm
 from service.domain.chat import ChatRequest, CitationKind, DoneEvent, TokenEvent
 from service.domain.evidence import Sentence
-from service.pipeline.chat import ChatService, catalog_search
+from service.pipeline.chat import ChatService
 from service.pipeline.chat.catalog_search import CatalogSearch
 from service.pipeline.context import PipelineContext
 from service.pipeline.ingest import Ingestor
@@ -219,7 +220,7 @@ def test_title_vectors_are_cached_on_disk(registry: CatalogRegistry, tmp_path: P
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     counting = CountingEmbedder(FakeEmbedder(dimension=1024))
     for _ in range(2):
-        monkeypatch.setattr(catalog_search, "_memory", {})  # as in a new process
+        monkeypatch.setattr(vector_cache, "_memory", {})  # as in a new process
         search = CatalogSearch(registry, counting, tmp_path)
         assert search.search("supplier services", ["iso27001-2022"])
     assert counting.texts == len(registry.assessable("iso27001-2022")) + 2

@@ -7,7 +7,6 @@ embedding them is cheap. Each framework's title vectors are kept in memory and i
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,10 +14,10 @@ import numpy as np
 
 from service.components.catalog import CatalogRegistry
 from service.components.embedding import Embedder
+from service.components.embedding.cache import cached_vectors
 from service.domain.catalog import Requirement
 
 SEARCH_FLOOR = 0.45
-_memory: dict[str, np.ndarray] = {}
 
 
 @dataclass(frozen=True)
@@ -39,20 +38,8 @@ class CatalogSearch:
         self._cache_dir = cache_dir
 
     def _vectors(self, framework_id: str, nodes: list[Requirement]) -> np.ndarray:
-        titles = [node.title for node in nodes]
-        digest = hashlib.sha256(
-            "\n".join([self._embedder.model_name, *titles]).encode("utf-8")).hexdigest()[:16]
-        key = f"{framework_id}-{digest}"
-        if key not in _memory:
-            path = self._cache_dir / f"{key}.npy"
-            if path.is_file():
-                _memory[key] = np.load(path)
-            else:
-                vectors = np.asarray(self._embedder.embed(titles), dtype=np.float32)
-                self._cache_dir.mkdir(parents=True, exist_ok=True)
-                np.save(path, vectors)
-                _memory[key] = vectors
-        return _memory[key]
+        return cached_vectors(self._embedder, [node.title for node in nodes], self._cache_dir,
+                              framework_id)
 
     def search(self, topic: str, framework_ids: list[str], k: int = 5,
                floor: float = SEARCH_FLOOR, annex_a: bool = False) -> list[CatalogHit]:
