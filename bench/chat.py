@@ -15,14 +15,11 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
-
-from pydantic import BaseModel
 
 from service.components.catalog import build_registry
-from service.components.llm import LLM, Usage, build_llm
+from service.components.llm import LLM, DelegatingLLM, build_llm
 from service.domain.chat import ChatRequest, TokenEvent
 from service.pipeline.chat import ChatService, prime_chat_model
 from service.pipeline.ingest import Ingestor
@@ -38,38 +35,21 @@ QUESTIONS = (
     ("How does ISO 27001 differ from ISO 9001?", None),
     ("Do our documents address A.5.18?", None),
 )
-T = TypeVar("T", bound=BaseModel)
 
 
-class TimedLLM:
+class TimedLLM(DelegatingLLM):
     """The real model, noting when each stream is asked for and when its first piece comes."""
 
     def __init__(self, inner: LLM) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.called: float | None = None
         self.first_piece: float | None = None
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    def choose(self, system: str, user: str, options: Sequence[str]) -> str:
-        return self.inner.choose(system, user, options)
-
-    def generate(self, system: str, user: str, max_tokens: int) -> str:
-        return self.inner.generate(system, user, max_tokens)
 
     def stream(self, system: str, user: str, max_tokens: int) -> Iterator[str]:
         self.called = self.called or time.perf_counter()
         for piece in self.inner.stream(system, user, max_tokens):
             self.first_piece = self.first_piece or time.perf_counter()
             yield piece
-
-    def structured(self, system: str, user: str, schema: type[T]) -> T:
-        return self.inner.structured(system, user, schema)
-
-    def usage(self) -> Usage:
-        return self.inner.usage()
 
 
 def always(llm: LLM) -> Callable[[], LLM]:

@@ -63,7 +63,7 @@ def create_app(
         if warm_up:
             warming.start()
         yield
-        if warming.is_alive():
+        if warm_up:
             warming.join()
         services.close()
 

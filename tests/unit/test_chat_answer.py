@@ -11,7 +11,7 @@ import pytest
 from service.components.catalog import CatalogRegistry, build_registry
 from service.components.embedding import FakeEmbedder
 from service.components.embedding import cache as vector_cache
-from service.components.llm import LLM, Usage, fake_llm
+from service.components.llm import LLM, DelegatingLLM, fake_llm
 from service.domain.chat import ChatRequest, CitationKind, DoneEvent, TokenEvent
 from service.domain.evidence import Sentence
 from service.pipeline.chat import ChatService
@@ -31,32 +31,16 @@ DOCUMENTS = {
 }
 
 
-class RecordingLLM:
+class RecordingLLM(DelegatingLLM):
     """The scripted model, recording every prompt it streams an answer to."""
 
     def __init__(self, replies: Sequence[str] = (REPLY,)) -> None:
-        self.inner = fake_llm(replies)
+        super().__init__(fake_llm(replies))
         self.prompts: list[tuple[str, str]] = []
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    def choose(self, system: str, user: str, options: Sequence[str]) -> str:
-        return self.inner.choose(system, user, options)
-
-    def generate(self, system: str, user: str, max_tokens: int) -> str:
-        return self.inner.generate(system, user, max_tokens)
 
     def stream(self, system: str, user: str, max_tokens: int) -> Iterator[str]:
         self.prompts.append((system, user))
         return self.inner.stream(system, user, max_tokens)
-
-    def structured(self, system: str, user: str, schema: Any) -> Any:
-        return self.inner.structured(system, user, schema)
-
-    def usage(self) -> Usage:
-        return self.inner.usage()
 
 
 def no_model() -> LLM:

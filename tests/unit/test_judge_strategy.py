@@ -12,7 +12,7 @@ from service.components.embedding import FakeEmbedder
 from service.components.llm import fake_llm
 from service.components.prompts import load_prompt
 from service.domain.assessment import FacetStatus, ProposalStatus
-from service.domain.catalog import Facet, FacetKind, Requirement, Scale
+from service.domain.catalog import Scale
 from service.domain.evidence import Chunk, Evidence, EvidenceKind
 from service.pipeline.context import PipelineContext
 from service.pipeline.ingest import Ingestor
@@ -22,26 +22,14 @@ from service.pipeline.score.matching import Thresholds
 from service.pipeline.scoring_setup import build_scorer
 from service.settings import ScoringSettings
 from tests.conftest import ContextFactory
+from tests.requirements import BACKUP
 
 POLICY_TEXT = ("The backup policy defines how often backups are taken and how long copies are "
                "kept. Restore tests are required every quarter.")
 RECORD_TEXT = ("On 2026-03-02 data was restored from backup and the restored data was checked.\n"
                "The canteen opens at noon for all staff members.\n"
                "Restore testing of the archive is planned for 2027.")
-REQUIREMENT = Requirement(
-    ref_id="X.1", title="Information backup", theme="Tests", assessable=True,
-    summary="Backups are taken and restores are tested.", typical_evidence=("restore log",),
-    facets=(
-        Facet(id="X.1-f1", kind=FacetKind.DOCUMENTATION,
-              text="A backup policy defines how often backups are taken and how long copies "
-                   "are kept."),
-        Facet(id="X.1-f2", kind=FacetKind.IMPLEMENTATION,
-              text="Restore test records show data was restored from backup and the restored "
-                   "data was checked."),
-        Facet(id="X.1-f3", kind=FacetKind.IMPROVEMENT,
-              text="Restore test results are reviewed and lead to recorded changes."),
-    ),
-)
+REQUIREMENT = BACKUP
 POLICY_QUOTE = "The backup policy defines how often backups are taken and how long copies are kept."
 RECORD_QUOTE = "On 2026-03-02 data was restored from backup and the restored data was checked."
 

@@ -10,7 +10,6 @@ from service.components.embedding import FakeEmbedder
 from service.components.llm import LLM, fake_llm
 from service.components.prompts import load_prompt
 from service.domain.assessment import FacetFinding, FacetStatus
-from service.domain.catalog import Facet, FacetKind, Requirement
 from service.domain.evidence import Evidence
 from service.pipeline.context import PipelineContext
 from service.pipeline.ingest import Ingestor
@@ -19,23 +18,11 @@ from service.pipeline.score.match_strategy import MatchStrategy
 from service.pipeline.score.matching import Thresholds
 from service.pipeline.score.verify import Verifier
 from tests.conftest import ContextFactory
+from tests.requirements import BACKUP
 
 FACET = "Restore test records show data was restored from backup and checked."
 RANK = {FacetStatus.NOT_MET: 0, FacetStatus.PARTIAL: 1, FacetStatus.MET: 2}
-REQUIREMENT = Requirement(
-    ref_id="X.1", title="Information backup", theme="Tests", assessable=True,
-    summary="Backups are taken and restores are tested.", typical_evidence=("restore log",),
-    facets=(
-        Facet(id="X.1-f1", kind=FacetKind.DOCUMENTATION,
-              text="A backup policy defines how often backups are taken and how long copies "
-                   "are kept."),
-        Facet(id="X.1-f2", kind=FacetKind.IMPLEMENTATION,
-              text="Restore test records show data was restored from backup and the restored "
-                   "data was checked."),
-        Facet(id="X.1-f3", kind=FacetKind.IMPROVEMENT,
-              text="Restore test results are reviewed and lead to recorded changes."),
-    ),
-)
+REQUIREMENT = BACKUP
 DOCUMENTS = {
     "backup_policy.md": "# Backup policy\n\nThe backup policy defines how often backups are "
                         "taken and how long copies are kept.\n",

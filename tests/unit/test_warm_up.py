@@ -11,17 +11,17 @@ from fastapi.testclient import TestClient
 from service.api.services import Services
 from service.app import create_app
 from service.components.embedding import FakeEmbedder
-from service.components.llm import fake_llm
+from service.components.llm import DelegatingLLM, fake_llm
 from service.components.prompts import load_prompt
 from service.pipeline.chat import prime_chat_model
 from tests.api_helpers import api_settings
 
 
-class GenerateRecorder:
+class GenerateRecorder(DelegatingLLM):
     """Records ``generate`` calls of the scripted model."""
 
     def __init__(self) -> None:
-        self.inner = fake_llm(["ok"])
+        super().__init__(fake_llm(["ok"]))
         self.calls: list[tuple[str, str, int]] = []
 
     def generate(self, system: str, user: str, max_tokens: int) -> str:
@@ -31,7 +31,7 @@ class GenerateRecorder:
 
 def test_priming_evaluates_the_chat_system_prompt_with_one_token() -> None:
     recorder = GenerateRecorder()
-    prime_chat_model(recorder)  # type: ignore[arg-type]  # only generate is called
+    prime_chat_model(recorder)
     assert recorder.calls == [(load_prompt("chat-answer").system, "", 1)]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from service.components.llm.base import LLM, LLMOutputError, Usage
+from service.components.llm.delegating import DelegatingLLM
 from service.components.llm.langchain_llm import ChatModelLLM
 from service.components.llm.providers import fake_llm, local_llm, ollama_llm, openai_llm
 from service.settings import LLMSettings
@@ -21,4 +22,6 @@ def build_llm(settings: LLMSettings, data_dir: Path) -> LLM:
     return local_llm(settings.local, data_dir)
 
 
-__all__ = ["LLM", "ChatModelLLM", "LLMOutputError", "Usage", "build_llm", "fake_llm"]
+__all__ = [
+    "LLM", "ChatModelLLM", "DelegatingLLM", "LLMOutputError", "Usage", "build_llm", "fake_llm",
+]
