@@ -35,15 +35,11 @@ API_ROUTERS: tuple[APIRouter, ...] = (
 WEB_PACKAGE = "service.web"
 
 
-def _include_web(app: FastAPI) -> None:
-    """Include the web UI when ``service.web`` exists: its ``router``, its static files."""
+def _include_web(app: FastAPI, settings: Settings) -> None:
+    """Include the web UI when ``service.web`` exists (its ``install`` adds what it needs)."""
     if importlib.util.find_spec(WEB_PACKAGE) is None:
         return
-    web = importlib.import_module(WEB_PACKAGE)
-    if hasattr(web, "router"):
-        app.include_router(web.router)
-    if hasattr(web, "mount_static"):
-        web.mount_static(app)
+    importlib.import_module(WEB_PACKAGE).install(app, settings)
 
 
 def create_app(
@@ -77,5 +73,5 @@ def create_app(
     install_error_handlers(app)
     for router in API_ROUTERS:
         app.include_router(router)
-    _include_web(app)
+    _include_web(app, settings)
     return app

@@ -175,6 +175,16 @@ class ApiSettings(BaseModel):
         default=True,
         description="load the embedder and the local model when the server starts",
     )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="proxies whose X-Forwarded-Proto and -For headers are trusted, comma "
+        "separated ('*' for any): behind a TLS proxy, its address, so cookies get Secure",
+    )
+    secure_cookies: bool = Field(
+        default=False,
+        description="always mark the UI's cookies Secure (set it when users reach Assay "
+        "only over HTTPS); otherwise they are Secure when the request came over HTTPS",
+    )
 
 
 class JobsSettings(BaseModel):

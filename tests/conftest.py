@@ -16,6 +16,7 @@ from service.wiring import build_context
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ASSAY_BLOCK_REMOTE_LLM", "1")  # build_llm refuses non-loopback models
+pytest_plugins = ["tests.web_helpers"]
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 

@@ -43,4 +43,5 @@ def serve(
                          "stdout, shown once: store it now")
             typer.echo(token)
         app = create_app(settings, warm_up=settings.api.warm_up)
-        uvicorn.run(app, host=host or settings.api.host, port=port or settings.api.port)
+        uvicorn.run(app, host=host or settings.api.host, port=port or settings.api.port,
+                    proxy_headers=True, forwarded_allow_ips=settings.api.forwarded_allow_ips)

@@ -31,6 +31,7 @@ class User(BaseModel):
     name: str
     is_admin: bool
     created_at: datetime
+    session_generation: int = 0
 
 
 class IssuedToken(BaseModel):

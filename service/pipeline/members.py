@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from service.db import MembershipRow, Session
-from service.db.users import all_workspace_slugs, find_membership, memberships_of
+from service.db.users import all_workspace_slugs, find_membership, find_user, memberships_of
 from service.db.workspaces import get_workspace
 from service.domain.access import Membership, User, parse_role
 from service.errors import NotFoundError
 from service.pipeline.audit import record, workspace_target
-from service.pipeline.users import get_user
+from service.pipeline.users import end_sessions, get_user
 
 
 def add_member(
@@ -29,6 +29,7 @@ def add_member(
         record(session, actor, "member.role_changed", target, {"role": row.role},
                {"role": granted.value})
         row.role = granted.value
+        _end_sessions_of(session, user)
     session.commit()
     return Membership(workspace=workspace, user=user, role=granted)
 
@@ -43,7 +44,15 @@ def remove_member(session: Session, workspace: str, user: str, *, actor: str) ->
     record(session, actor, "member.removed", workspace_target(workspace, f"member:{user}"),
            {"role": row.role}, None)
     session.delete(row)
+    _end_sessions_of(session, user)
     session.commit()
+
+
+def _end_sessions_of(session: Session, user: str) -> None:
+    """A changed role ends the user's web sessions: pages reload under the new role."""
+    row = find_user(session, user)
+    if row is not None:
+        end_sessions(row)
 
 
 def visible_workspaces(session: Session, user: User) -> list[str]:

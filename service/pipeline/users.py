@@ -41,7 +41,21 @@ DISPLAYED_TOKEN_CHARS = 12
 
 
 def _user(row: UserRow) -> User:
-    return User(id=row.id, name=row.name, is_admin=row.is_admin, created_at=row.created_at)
+    return User(id=row.id, name=row.name, is_admin=row.is_admin, created_at=row.created_at,
+                session_generation=row.session_generation)
+
+
+def end_sessions(row: UserRow) -> None:
+    """End every web session of the user (they hold the old generation); the caller commits."""
+    row.session_generation = (row.session_generation or 0) + 1
+
+
+def sign_out(session: Session, user: str) -> None:
+    """End every web session of ``user``: the sign-out button does this."""
+    row = find_user(session, user)
+    if row is not None:
+        end_sessions(row)
+        session.commit()
 
 
 def hash_token(token: str) -> str:
@@ -110,11 +124,13 @@ def create_token(session: Session, user: str, *, actor: str) -> IssuedToken:
 
 def revoke_token(session: Session, user: str, token_id: int, *, actor: str) -> None:
     """Revoke one of a user's tokens; NotFoundError if the user has no such token."""
-    row = find_token(session, get_user(session, user).id, token_id)
-    if row is None:
+    owner = find_user(session, user)
+    row = None if owner is None else find_token(session, owner.id, token_id)
+    if owner is None or row is None:
         raise NotFoundError(f"user '{user}' has no token {token_id}")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        end_sessions(owner)
         record(session, actor, "token.revoked", f"user:{user}/token:{token_id}",
                {"prefix": row.prefix}, {"prefix": row.prefix, "revoked": True})
     session.commit()

@@ -1,7 +1,8 @@
 """The reviewer web UI: server-rendered pages over the pipeline, served under ``/``.
 
-``create_app`` includes ``router`` and calls ``mount_static(app)``; everything else stays
-inside this package. The pages call the pipeline directly, never the REST API.
+``create_app`` calls ``install(app, settings)``: the router, the static files and the
+session signer, whose key is created here, before the app serves a request. Everything else
+stays inside this package. The pages call the pipeline directly, never the REST API.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from service.settings import Settings
 from service.web.routes import (
     assessments,
     audit,
@@ -24,6 +26,7 @@ from service.web.routes import (
     review,
     workspaces,
 )
+from service.web.session import SessionSigner, load_key
 
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_PATH = "/static"
@@ -34,9 +37,16 @@ for module in (auth, workspaces, documents, passages, assessments, review, requi
     router.include_router(module.router)
 
 
-def mount_static(app: FastAPI) -> None:
-    """Serve the UI's CSS, scripts and vendored libraries under ``/static``."""
+def install(app: FastAPI, settings: Settings) -> None:
+    """Add the UI to the app: its pages, its static files under ``/static``, its signer.
+
+    The session key is read (or created) now, at start-up, so that no request can ever see
+    a key that is still being written.
+    """
+    app.state.session_signer = SessionSigner(load_key(settings.data_dir))
+    app.state.secure_cookies = settings.api.secure_cookies
+    app.include_router(router)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="web-static")
 
 
-__all__ = ["mount_static", "router"]
+__all__ = ["install", "router"]

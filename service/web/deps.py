@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -16,17 +14,29 @@ from service.errors import ForbiddenError, NotFoundError
 from service.pipeline.users import authorize, get_user, role_in
 from service.web.errors import SignInRequiredError
 from service.web.services import services
-from service.web.session import SESSION_COOKIE, decode_session, load_key, same_token
+from service.web.session import SESSION_COOKIE, SessionSigner, same_token
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 ServicesDep = Annotated[Services, Depends(services)]
 
 
-@lru_cache(maxsize=8)
-def session_key(data_dir: Path) -> bytes:
-    """The data dir's cookie-signing key, read once per process."""
-    return load_key(data_dir)
+def session_signer(request: Request) -> SessionSigner:
+    """The app's session signer, made at start-up by ``service.web.install``."""
+    signer: SessionSigner = request.app.state.session_signer
+    return signer
+
+
+SignerDep = Annotated[SessionSigner, Depends(session_signer)]
+
+
+def secure_cookies(request: Request) -> bool:
+    """Whether cookies get ``Secure``: by setting, or when the request came over HTTPS.
+
+    Behind a TLS proxy the scheme is https only when the proxy's address is trusted
+    (``api.forwarded_allow_ips``).
+    """
+    return bool(request.app.state.secure_cookies) or request.url.scheme == "https"
 
 
 @dataclass(frozen=True)
@@ -37,10 +47,13 @@ class Visitor:
     csrf: str
 
 
-def signed_in(request: Request, svc: ServicesDep) -> Visitor:
-    """The user of a valid session cookie; SignInRequiredError otherwise."""
-    key = session_key(svc.context.settings.data_dir.resolve())
-    web_session = decode_session(key, request.cookies.get(SESSION_COOKIE))
+def signed_in(request: Request, svc: ServicesDep, signer: SignerDep) -> Visitor:
+    """The user of a valid, current session cookie; SignInRequiredError otherwise.
+
+    A session is current while its generation equals the user's: signing out, a revoked
+    token or a changed role ends it.
+    """
+    web_session = signer.decode(request.cookies.get(SESSION_COOKIE))
     if web_session is None:
         raise SignInRequiredError()
     with svc.context.sessions() as session:
@@ -48,6 +61,8 @@ def signed_in(request: Request, svc: ServicesDep) -> Visitor:
             user = get_user(session, web_session.user)
         except NotFoundError:
             raise SignInRequiredError() from None
+    if user.session_generation != web_session.generation:
+        raise SignInRequiredError()
     return Visitor(user=user, csrf=web_session.csrf)
 
 

@@ -15,6 +15,7 @@ from service.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULTED = re.compile(r"\$\{(\w+):-([^}]*)\}")
+REQUIRED = re.compile(r"\$\{(\w+):\?[^}]*\}")
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +30,16 @@ def dockerfile() -> list[str]:
 
 
 def environment(compose: dict[str, Any], service: str) -> dict[str, str]:
-    """A service's environment, with ``${VAR:-default}`` resolved to the default."""
+    """A service's environment: ``${VAR:-default}`` as its default, ``${VAR:?}`` as ``VAR``."""
     raw = compose["services"][service].get("environment", {})
-    return {key: DEFAULTED.sub(r"\2", str(value)) for key, value in raw.items()}
+    return {key: REQUIRED.sub(r"\1", DEFAULTED.sub(r"\2", str(value)))
+            for key, value in raw.items()}
+
+
+def test_no_password_has_a_default(compose: dict[str, Any]) -> None:
+    text = (REPO / "docker-compose.yml").read_text()
+    assert "${POSTGRES_PASSWORD:?" in text
+    assert not re.search(r"\$\{\w*PASSWORD\w*:-", text)
 
 
 def resolves(key: str) -> bool:

@@ -31,6 +31,7 @@ from service.pipeline.users import (
 router = APIRouter(tags=["admin"])
 ADMIN_ERRORS = error_responses(401, 403, 404, 409, 422)
 UserName = Annotated[str, Path(min_length=1, max_length=100)]
+TokenId = Annotated[int, Path(ge=1, le=2**62, description="The token's id.")]
 
 
 @router.get("/me", responses=error_responses(401))
@@ -64,7 +65,7 @@ def new_token(name: UserName, admin: AdminUser, session: SessionDep) -> TokenPub
 
 @router.delete("/users/{name}/tokens/{token_id}", status_code=204, response_class=Response,
                responses=ADMIN_ERRORS)
-def revoke(name: UserName, token_id: int, admin: AdminUser, session: SessionDep) -> None:
+def revoke(name: UserName, token_id: TokenId, admin: AdminUser, session: SessionDep) -> None:
     """Revoke one of a user's tokens."""
     revoke_token(session, name, token_id, actor=admin.name)
 

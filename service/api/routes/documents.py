@@ -18,6 +18,7 @@ from service.api.schemas.jobs import JobPublic
 from service.api.upload import receive_upload
 from service.db.documents import list_documents
 from service.db.workspaces import get_workspace
+from service.errors import NotFoundError
 from service.pipeline.ingest import ORIGINALS, delete_document
 
 router = APIRouter(prefix="/workspaces/{slug}/documents", tags=["documents"])
@@ -73,6 +74,9 @@ def download_original(
     """The original file as uploaded."""
     row = find_row(session, slug, document_id)
     path = services.settings.data_dir / ORIGINALS / row.stored_path
+    if not path.is_file():
+        raise NotFoundError(f"the original file of document '{document_id}' is missing from "
+                            "the data dir; ingest it again to restore it")
     return FileResponse(path, filename=row.display_name.rsplit("/", 1)[-1],
                         media_type="application/octet-stream")
 

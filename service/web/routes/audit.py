@@ -28,7 +28,7 @@ def audit_page(
     request: Request,
     visitor: VisitorDep,
     svc: ServicesDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     workspace: Annotated[str, Query(max_length=63)] = "",
 ) -> HTMLResponse:
     """A page of events after ``after``, optionally one workspace's, and the chain's check."""

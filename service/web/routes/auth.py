@@ -7,8 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from service.pipeline.users import authenticate
-from service.web.deps import CSRF_FIELD, CheckedVisitorDep, ServicesDep, session_key
+from service.pipeline.users import authenticate, sign_out
+from service.web.deps import (
+    CSRF_FIELD,
+    CheckedVisitorDep,
+    ServicesDep,
+    SignerDep,
+    secure_cookies,
+)
 from service.web.errors import WebRoute
 from service.web.render import page
 from service.web.session import (
@@ -16,8 +22,6 @@ from service.web.session import (
     SESSION_COOKIE,
     SESSION_SECONDS,
     WebSession,
-    decode_session,
-    encode_session,
     new_csrf_token,
     same_token,
 )
@@ -38,15 +42,17 @@ def _login_page(request: Request, next_path: str, error: str | None, status: int
     response = page(request, "login.html", {"csrf": csrf, "next": next_path, "error": error},
                     status_code=status)
     response.set_cookie(LOGIN_CSRF_COOKIE, csrf, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", max_age=3600)
+                        secure=secure_cookies(request), max_age=3600)
     return response
 
 
 @router.get("/", include_in_schema=False)
-def front_door(request: Request, svc: ServicesDep) -> Response:
-    """Signed-in visitors go to their workspaces, others to the sign-in page."""
-    key = session_key(svc.context.settings.data_dir.resolve())
-    signed = decode_session(key, request.cookies.get(SESSION_COOKIE)) is not None
+def front_door(request: Request, signer: SignerDep) -> Response:
+    """Visitors with a session cookie go to their workspaces, others to the sign-in page.
+
+    The workspaces page checks the session in full; this is only where to go first.
+    """
+    signed = signer.decode(request.cookies.get(SESSION_COOKIE)) is not None
     return RedirectResponse(HOME if signed else "/login", status_code=303)
 
 
@@ -60,6 +66,7 @@ def login_form(request: Request, next: str | None = None) -> Response:
 def login(
     request: Request,
     svc: ServicesDep,
+    signer: SignerDep,
     token: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
     next: Annotated[str, Form()] = HOME,
@@ -75,17 +82,19 @@ def login(
                            "That token is not valid. Check it, or ask an admin for a new one "
                            "(assay tokens create USER).", 401)
     response = RedirectResponse(safe_next(next), status_code=303)
-    key = session_key(svc.context.settings.data_dir.resolve())
-    response.set_cookie(SESSION_COOKIE, encode_session(key, WebSession.start(user.name)),
-                        httponly=True, samesite="lax", secure=request.url.scheme == "https",
+    web_session = WebSession.start(user.name, user.session_generation)
+    response.set_cookie(SESSION_COOKIE, signer.encode(web_session),
+                        httponly=True, samesite="lax", secure=secure_cookies(request),
                         max_age=SESSION_SECONDS)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
 
 
 @router.post("/logout", include_in_schema=False)
-def logout(visitor: CheckedVisitorDep) -> Response:
-    """End the session."""
+def logout(visitor: CheckedVisitorDep, svc: ServicesDep) -> Response:
+    """End the session, and every other session of the user: the cookie stops working."""
+    with svc.context.sessions() as session:
+        sign_out(session, visitor.user.name)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
