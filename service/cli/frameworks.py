@@ -139,11 +139,16 @@ def import_command(
         help="An OSCAL catalog (JSON) or a CISO Assistant library (YAML).")],
     replace: Annotated[bool, typer.Option(
         "--replace", help="Overwrite an imported framework with the same id.")] = False,
+    profile: Annotated[Path | None, typer.Option(
+        "--profile", exists=True, dir_okay=False, readable=True,
+        help="An OSCAL profile (JSON), such as an SP 800-53 baseline, that selects the "
+             "catalog's controls to import.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import a framework into the data dir."""
     settings = writable_settings()
-    catalog = import_framework(file, build_registry(settings), settings.data_dir, replace)
+    catalog = import_framework(file, build_registry(settings), settings.data_dir, replace,
+                               profile)
     result = {"id": catalog.framework.id, "name": catalog.framework.name,
               "requirements": sum(node.assessable for node in catalog.requirements)}
     if json_out:

@@ -174,7 +174,8 @@ def test_improvement_facets_act_on_results(path: Path) -> None:
     """A bare recurring check is implementation; improvement needs a change or a trend."""
     bare_check = re.compile(
         r"^[^,]*\b(is|are) (verified|reviewed|checked) (at least annually|periodically|"
-        r"at planned intervals)\b[^,]*(, and|and) the (date|review|outcome)[^,]* (is|are) recorded\.$")
+        r"at planned intervals)\b[^,]*(, and|and) the (date|review|outcome)[^,]* "
+        r"(is|are) recorded\.$")
     for node in load_model_file(path, Catalog).requirements:
         for facet in node.facets:
             if facet.kind is FacetKind.IMPROVEMENT:

@@ -38,7 +38,8 @@ _NOT_PARTICIPLES = {"need", "needed", "based", "used", "red", "shared", "related
                     "expected", "required"}
 _SUBORDINATE = {"when", "whenever", "if", "before", "unless", "once", "where", "how", "what",
                 "moment", "whether", "while", "until"}
-_STATEMENT_SUBJECTS = re.compile(r"^(the organization|top management|it) (shall|must|should|\w+s)\b")
+_STATEMENT_SUBJECTS = re.compile(
+    r"^(the organization|top management|it) (shall|must|should|\w+s)\b")
 
 
 def words(text: str) -> list[str]:
