@@ -147,8 +147,37 @@ def test_eu_gmp_has_annex_11() -> None:
 
 
 def test_gdpr_core_articles() -> None:
-    articles = [5, 6, 7, *range(12, 23), 24, 25, 28, 30, 32, 33, 34, 35, 37, 44, 46]
+    articles = [6, 7, *range(12, 23), 24, 25, 28, 30, 32, 33, 34, 35, 37, 44, 46]
     assert {f"Art. {n}" for n in articles} <= ref_ids("gdpr", assessable=True)
+    principles = {f"Art. 5(1)({p})" for p in "abcdef"} | {"Art. 5(2)"}
+    assert principles <= ref_ids("gdpr", assessable=True)
+
+
+def test_gdpr_is_complete_enough_to_assess() -> None:
+    assert len(ref_ids("gdpr", assessable=True)) >= 60
+    assert {"Art. 2", "Art. 3", "Art. 40", "Art. 42", "Art. 82", "Art. 88", "Art. 89"} <= ref_ids(
+        "gdpr", assessable=True)
+    assert {"Art. 1", "Art. 4", "Art. 83", "Art. 84"} <= ref_ids("gdpr", assessable=False)
+
+
+@pytest.mark.parametrize("framework_id", ["dora", "nis2"])
+def test_eu_cyber_regulations_have_twenty_requirements(framework_id: str) -> None:
+    info = catalog(framework_id).framework
+    assert len(ref_ids(framework_id, assessable=True)) >= 20
+    assert info.profile.nature.value == "legally_binding"
+    assert any(source.url.startswith("http://data.europa.eu/eli/") for source in info.sources)
+
+
+def test_nis2_covers_article_21_points_and_the_annex() -> None:
+    points = {f"Art. 21(2)({p})" for p in "abcdefghij"}
+    annex = {f"IR Annex {n}" for n in range(1, 14)}
+    assert points | annex | {"Art. 20(1)", "Art. 23(4)"} <= ref_ids("nis2", assessable=True)
+
+
+def test_dora_covers_its_chapters() -> None:
+    wanted = {"Art. 5(2)", "Art. 6(5)", "Art. 9", "Art. 12", "Art. 17", "Art. 19(1)", "Art. 24",
+              "Art. 26", "Art. 28(3)", "Art. 30(3)", "Art. 45"}
+    assert wanted <= ref_ids("dora", assessable=True)
 
 
 def test_iso9001_untitled_subclauses_carry_assay_labels() -> None:
