@@ -14,7 +14,7 @@ from service.cli.compare_view import print_comparison
 from service.cli.options import JsonOpt, writable_settings
 from service.cli.output import emit_json, stdout, with_errors
 from service.components.catalog import CatalogRegistry, build_registry, import_framework
-from service.domain.catalog import Requirement
+from service.domain.catalog import Facet, Requirement
 from service.pipeline.compare import compare_frameworks
 from service.settings import get_settings
 
@@ -24,7 +24,7 @@ app = typer.Typer(help="List, show, import and compare framework catalogs.",
 
 def _tree_json(registry: CatalogRegistry, framework_id: str, parent: str | None) -> list[Any]:
     return [
-        {"ref_id": node.ref_id, "title": node.title, "assessable": node.assessable,
+        {"ref_id": node.ref_id, "title": node.shown_title, "assessable": node.assessable,
          "children": _tree_json(registry, framework_id, node.ref_id)}
         for node in registry.children(framework_id, parent)
     ]
@@ -34,7 +34,7 @@ def _add_branches(tree: Tree, registry: CatalogRegistry, framework_id: str,
                   parent: str | None) -> None:
     for node in registry.children(framework_id, parent):
         style = "bold" if node.assessable else "bold dim"
-        branch = tree.add(f"[{style}]{escape(node.ref_id)}[/] {escape(node.title)}")
+        branch = tree.add(f"[{style}]{escape(node.ref_id)}[/] {escape(node.shown_title)}")
         _add_branches(branch, registry, framework_id, node.ref_id)
 
 
@@ -43,8 +43,9 @@ def _requirement_json(registry: CatalogRegistry, framework_id: str,
     return {
         "framework": framework_id,
         **node.model_dump(mode="json", include={
-            "ref_id", "title", "theme", "parent", "assessable", "summary", "facets",
-            "typical_evidence", "aliases"}),
+            "ref_id", "title", "title_is_label", "theme", "parent", "assessable", "summary",
+            "facets", "typical_evidence", "aliases"}),
+        "shown_title": node.shown_title,
         "children": [child.ref_id for child in registry.children(framework_id, node.ref_id)],
         "crosswalks": [
             {"framework": link.framework, "ref_id": link.ref_id, "title": link.title,
@@ -55,7 +56,7 @@ def _requirement_json(registry: CatalogRegistry, framework_id: str,
 
 
 def _print_requirement(details: dict[str, Any]) -> None:
-    stdout.print(f"[bold]{escape(details['ref_id'])}[/] {escape(details['title'])}")
+    stdout.print(f"[bold]{escape(details['ref_id'])}[/] {escape(details['shown_title'])}")
     stdout.print(f"[dim]{escape(details['framework'])} · {escape(details['theme'])}"
                  f"{'' if details['assessable'] else ' · not assessable'}[/]")
     if details["summary"]:
@@ -63,7 +64,8 @@ def _print_requirement(details: dict[str, Any]) -> None:
     if details["facets"]:
         facets = Table("facet", "kind", "text", title="Facets")
         for facet in details["facets"]:
-            facets.add_row(facet["id"], facet["kind"], escape(facet["text"]))
+            shown = Facet.model_validate(facet).shown_text
+            facets.add_row(facet["id"], facet["kind"], escape(shown))
         stdout.print(facets)
     for evidence in details["typical_evidence"]:
         stdout.print(f"• {evidence}", markup=False)
@@ -137,11 +139,16 @@ def import_command(
         help="An OSCAL catalog (JSON) or a CISO Assistant library (YAML).")],
     replace: Annotated[bool, typer.Option(
         "--replace", help="Overwrite an imported framework with the same id.")] = False,
+    profile: Annotated[Path | None, typer.Option(
+        "--profile", exists=True, dir_okay=False, readable=True,
+        help="An OSCAL profile (JSON), such as an SP 800-53 baseline, that selects the "
+             "catalog's controls to import.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import a framework into the data dir."""
     settings = writable_settings()
-    catalog = import_framework(file, build_registry(settings), settings.data_dir, replace)
+    catalog = import_framework(file, build_registry(settings), settings.data_dir, replace,
+                               profile)
     result = {"id": catalog.framework.id, "name": catalog.framework.name,
               "requirements": sum(node.assessable for node in catalog.requirements)}
     if json_out:

@@ -26,12 +26,32 @@ class FacetKind(StrEnum):
     IMPROVEMENT = "improvement"
 
 
+class FacetSource(StrEnum):
+    """Where a facet's expectation comes from."""
+
+    TEXT = "text"
+    GUIDANCE = "guidance"
+
+
+GUIDANCE_LABEL: Final = "[guidance]"
+ASSAY_LABEL: Final = "[Assay label]"
+
+
 class Facet(_Strict):
     """One checkable statement that, with its siblings, shows a requirement is met."""
 
     id: str = Field(pattern=r"^.+-f[1-9]$", description="Stable id: '<ref_id>-f<n>'.")
     kind: FacetKind
     text: str = Field(min_length=10)
+    source: FacetSource = Field(
+        default=FacetSource.TEXT,
+        description="'text': the framework's own text asks for it; 'guidance': an expectation "
+                    "from the publisher's or regulator's guidance, not from the text itself.")
+
+    @property
+    def shown_text(self) -> str:
+        """The text as shown to people, marked when it comes from guidance."""
+        return f"{GUIDANCE_LABEL} {self.text}" if self.source is FacetSource.GUIDANCE else self.text
 
 
 class Nature(StrEnum):
@@ -64,6 +84,9 @@ class Requirement(_Strict):
     ref_id: str = Field(min_length=1)
     parent: str | None = None
     title: str = Field(min_length=2)
+    title_is_label: bool = Field(
+        default=False, description="True when the framework gives this node no official title "
+                                   "and the title is Assay's own label.")
     theme: str = Field(min_length=2, description="Theme or section, used to group results.")
     assessable: bool
     summary: str = ""
@@ -72,6 +95,11 @@ class Requirement(_Strict):
     aliases: tuple[str, ...] = Field(
         default=(), description="Extra spellings that resolve to this node, e.g. 'AC-7'."
     )
+
+    @property
+    def shown_title(self) -> str:
+        """The title as shown to people, marked when it is Assay's label, not an official one."""
+        return f"{self.title} {ASSAY_LABEL}" if self.title_is_label else self.title
 
     @model_validator(mode="after")
     def _assessable_nodes_are_complete(self) -> Requirement:

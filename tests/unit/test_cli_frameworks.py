@@ -58,7 +58,7 @@ def test_show_requirement() -> None:
     assert shown["parent"] == "A.5"
     assert shown["summary"] and shown["typical_evidence"] and shown["theme"]
     assert 3 <= len(shown["facets"]) <= 6
-    assert set(shown["facets"][0]) == {"id", "kind", "text"}
+    assert set(shown["facets"][0]) == {"id", "kind", "text", "source"}
     assert isinstance(shown["crosswalks"], list)
     for link in shown["crosswalks"]:
         assert set(link) == {"framework", "ref_id", "title", "relationship"}
@@ -82,7 +82,7 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 def test_import_then_list_and_show() -> None:
     imported = run_json("import", str(FIXTURES / "oscal-tiny.json"))
     assert imported == {"id": "tiny-example-controls", "name": "Tiny Example Controls",
-                        "requirements": 3}
+                        "requirements": 4}
     listed = {f["id"]: f for f in run_json("list")["frameworks"]}
     assert listed["tiny-example-controls"]["source"] == "imported"
     assert run_json("show", "tiny-example-controls", "xa-2.1")["ref_id"] == "XA-2(1)"
@@ -104,3 +104,23 @@ def test_malformed_import_exits_1(data_dir: Path) -> None:
     assert result.exit_code == 1
     assert "parent_urn" in result.output
     assert not any((data_dir / "frameworks").glob("*"))
+
+
+def test_assay_labels_and_guidance_are_shown() -> None:
+    shown = run_json("show", "iso9001-2015", "4.4.1")
+    assert shown["title_is_label"] is True
+    assert shown["shown_title"].endswith("[Assay label]")
+    clause4 = next(node for node in run_json("show", "iso9001-2015")["tree"]
+                   if node["ref_id"] == "4")
+    clause44 = next(node for node in clause4["children"] if node["ref_id"] == "4.4")
+    assert clause44["children"][0]["title"].endswith("[Assay label]")
+    text = run("show", "gmp-21cfr11", "11.10(e)").stdout
+    assert "[Assay label]" in text and "[guidance]" in text
+
+
+def test_import_with_a_baseline_profile() -> None:
+    imported = run_json("import", str(FIXTURES / "sp800-53-mini_catalog.json"), "--profile",
+                        str(FIXTURES / "sp800-53-mini_LOW-baseline_profile.json"))
+    assert imported["id"] == "nist-sp-800-53-rev5-low"
+    assert imported["requirements"] == 5
+    assert run_json("show", "nist-sp-800-53-rev5-low", "ac-2")["assessable"] is True

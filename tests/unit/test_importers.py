@@ -37,7 +37,7 @@ def test_oscal_keeps_hierarchy_and_skips_withdrawn() -> None:
     assert nodes["XA-2(1)"].parent == "XA-2"
     assert nodes["XA-1"].parent == "xa"
     assert not nodes["xa"].assessable
-    assert not nodes["XA-2"].assessable
+    assert nodes["XA-2"].assessable, "a base control with enhancements is assessable"
     assert nodes["XA-2(1)"].assessable
     assert nodes["XA-2(1)"].aliases == ("xa-2.1",)
     assert nodes["XA-1"].theme == "Example Access"
@@ -50,7 +50,7 @@ def test_oscal_statement_is_flattened_with_parameters() -> None:
     assert "[selection: monthly; quarterly]" in node.summary
     assert "1. by the owner of the system" in node.summary
     assert [f.kind for f in node.facets] == [
-        FacetKind.DOCUMENTATION, FacetKind.IMPLEMENTATION, FacetKind.IMPROVEMENT]
+        FacetKind.DOCUMENTATION, FacetKind.IMPLEMENTATION, FacetKind.IMPLEMENTATION]
     assert node.facets[0].text.startswith("Develop and document access rules")
     assert node.typical_evidence
     enhancement = next(n for n in read_import_file(OSCAL).requirements if n.ref_id == "XA-2(1)")
@@ -130,3 +130,66 @@ def test_wrong_shape_is_a_clear_error(tmp_path: Path, data: object, message: str
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(CatalogFormatError, match=message):
         read_import_file(path)
+
+
+SP800_53 = FIXTURES / "sp800-53-mini_catalog.json"
+LOW = FIXTURES / "sp800-53-mini_LOW-baseline_profile.json"
+MODERATE = FIXTURES / "sp800-53-mini_MODERATE-baseline_profile.json"
+
+
+def test_sp800_53_base_controls_and_enhancements_are_assessable() -> None:
+    catalog = read_import_file(SP800_53)
+    nodes = {n.ref_id: n for n in catalog.requirements}
+    assessable = {ref for ref, node in nodes.items() if node.assessable}
+    assert assessable == {"AC-1", "AC-2", "AC-2(1)", "AC-2(2)", "AC-3", "AU-2", "AU-6",
+                          "AU-6(1)", "AU-6(3)"}
+    assert "AC-2(10)" not in nodes and "AC-13" not in nodes, "withdrawn controls stay out"
+    assert nodes["AC-2(1)"].parent == "AC-2"
+    assert nodes["AC-2"].facets[0].text == "Define which kinds of accounts are allowed;"
+    assert nodes["AC-2(2)"].summary.endswith("after [assignment: time period].")
+
+
+def test_sp800_53_profile_comes_from_known_facts() -> None:
+    info = read_import_file(SP800_53).framework
+    assert info.id == "nist-sp-800-53-rev5"
+    assert info.publisher == "NIST"
+    assert info.version == "5.1.1"
+    assert "FISMA" in info.profile.conformity
+    assert "Imported from" not in info.profile.scope + info.profile.industry
+    assert info.source_url.startswith("https://csrc.nist.gov/")
+
+
+def test_baseline_profile_selects_a_subset() -> None:
+    low = read_import_file(SP800_53, profile=LOW)
+    moderate = read_import_file(SP800_53, profile=MODERATE)
+    assert low.framework.id == "nist-sp-800-53-rev5-low"
+    assert moderate.framework.id == "nist-sp-800-53-rev5-moderate"
+    assert "LOW baseline" in low.framework.profile.scope
+    low_assessable = {n.ref_id for n in low.requirements if n.assessable}
+    assert low_assessable == {"AC-1", "AC-2", "AC-3", "AU-2", "AU-6"}
+    assert {n.ref_id for n in low.requirements if not n.assessable} == {"ac", "au"}
+    moderate_assessable = {n.ref_id for n in moderate.requirements if n.assessable}
+    assert low_assessable < moderate_assessable
+    assert {"AC-2(1)", "AU-6(3)"} <= moderate_assessable
+
+
+def test_profile_for_another_catalog_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(CatalogFormatError, match="zz-9"):
+        import_framework(SP800_53, registry_for(tmp_path), tmp_path,
+                         profile=FIXTURES / "oscal-profile-foreign.json")
+    assert not (tmp_path / "frameworks").exists()
+
+
+def test_a_profile_given_as_the_file_names_the_option() -> None:
+    with pytest.raises(CatalogFormatError, match="--profile"):
+        read_import_file(LOW)
+
+
+def test_profile_applies_to_oscal_catalogs_only() -> None:
+    with pytest.raises(CatalogFormatError, match="OSCAL catalogs only"):
+        read_import_file(CISO, profile=LOW)
+
+
+def test_baseline_import_is_stored(tmp_path: Path) -> None:
+    catalog = import_framework(SP800_53, registry_for(tmp_path), tmp_path, profile=MODERATE)
+    assert load_imported_catalogs(tmp_path) == (catalog,)

@@ -54,7 +54,7 @@ def test_sources_assessable_and_scales() -> None:
     assert registry.source(OSCAL.framework.id) == "builtin"
     assert registry.source(CISO.framework.id) == "imported"
     assert [n.ref_id for n in registry.assessable(OSCAL.framework.id)] == [
-        "XA-1", "XA-2(1)", "XB-1"]
+        "XA-1", "XA-2", "XA-2(1)", "XB-1"]
     assert [n.ref_id for n in registry.children(OSCAL.framework.id, None)] == ["xa", "xb"]
     assert registry.scale("two") == SCALE
     with pytest.raises(NotFoundError, match="two"):

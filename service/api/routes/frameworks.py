@@ -27,7 +27,7 @@ FrameworkId = Annotated[str, Query(min_length=1, max_length=100)]
 
 def _tree(registry: CatalogRegistry, framework_id: str, parent: str | None) -> list[TreeNode]:
     return [
-        TreeNode(ref_id=node.ref_id, title=node.title, assessable=node.assessable,
+        TreeNode(ref_id=node.ref_id, title=node.shown_title, assessable=node.assessable,
                  children=_tree(registry, framework_id, node.ref_id))
         for node in registry.children(framework_id, parent)
     ]
@@ -74,7 +74,7 @@ def show_requirement(
     fid = registry.get(framework_id).framework.id
     node = registry.requirement(fid, ref)
     return RequirementPublic(
-        framework=fid, ref_id=node.ref_id, title=node.title, theme=node.theme,
+        framework=fid, ref_id=node.ref_id, title=node.shown_title, theme=node.theme,
         parent=node.parent, assessable=node.assessable, summary=node.summary,
         facets=list(node.facets), typical_evidence=list(node.typical_evidence),
         aliases=list(node.aliases),

@@ -2,6 +2,8 @@
 
 Imported texts carry no facets or typical evidence, so both are derived generically: facets
 from the statement's items or, failing that, from its sentences; evidence from the title.
+A node is assessable when it is a leaf, or when it carries a statement of its own and its
+format says such parents are requirements too (an SP 800-53 base control with enhancements).
 """
 
 from __future__ import annotations
@@ -25,12 +27,24 @@ MIN_FACETS, MAX_FACETS = 3, 6
 SUMMARY_CHARS, FACET_CHARS = 600, 400
 DEFAULT_SCALE = "maturity-0-5"
 
-_IMPROVEMENT = re.compile(r"\b(review\w*|updat\w*|improv\w*)\b", re.IGNORECASE)
+_IMPROVEMENT = re.compile(
+    r"\b(improv\w*|lessons? learned|effectiveness)\b"
+    r"|\b(updat|revis|adjust|chang)\w*\b.*\b(after|based on|results?|findings?)\b", re.IGNORECASE)
 _DOCUMENTATION = re.compile(
     r"\b(polic(y|ies)|procedures?|document\w*|defin\w*|develop\w*)\b", re.IGNORECASE
 )
 _BRACKETED = re.compile(r"\[[^\]]*\]")
 _SENTENCE_BREAK = re.compile(r"(?<=[.;!?])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class ImportFacts:
+    """What is known about an imported framework beyond its file: profile and provenance."""
+
+    profile: Profile
+    source_url: str
+    license: str
+    sources: tuple[SourceRef, ...]
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,7 @@ class ImportedNode:
     items: Sequence[str] = ()
     aliases: tuple[str, ...] = ()
     may_assess: bool = True
+    assess_with_children: bool = False
 
 
 def clean(text: str) -> str:
@@ -69,7 +84,11 @@ def slugify(text: str) -> str:
 
 
 def facet_kind(text: str) -> FacetKind:
-    """Improvement for reviews and updates, documentation for policies, else implementation."""
+    """Improvement for acting on results, documentation for policies, else implementation.
+
+    A recurring "review and update" is implementation: it shows the control runs, not that
+    results were used to improve it.
+    """
     plain = _BRACKETED.sub(" ", text)
     if _IMPROVEMENT.search(plain):
         return FacetKind.IMPROVEMENT
@@ -82,7 +101,8 @@ def _padding(title: str) -> list[tuple[FacetKind, str]]:
     return [
         (FacetKind.DOCUMENTATION, f"The approach to {title} is documented and approved."),
         (FacetKind.IMPLEMENTATION, f"Records show that {title} is carried out in practice."),
-        (FacetKind.IMPROVEMENT, f"{title} is reviewed and improved at planned intervals."),
+        (FacetKind.IMPROVEMENT,
+         f"Findings from reviews of {title} led to recorded improvements."),
     ]
 
 
@@ -119,7 +139,8 @@ def build_requirements(nodes: Sequence[ImportedNode]) -> tuple[Requirement, ...]
     requirements = []
     for node in nodes:
         summary = shorten(node.text, SUMMARY_CHARS) or node.title
-        if node.may_assess and node.ref_id not in parents:
+        own_statement = node.assess_with_children and bool(clean(node.text))
+        if node.may_assess and (node.ref_id not in parents or own_statement):
             facets = derive_facets(node)
             requirements.append(Requirement(
                 ref_id=node.ref_id, parent=node.parent, title=node.title, theme=node.theme,
@@ -133,15 +154,24 @@ def build_requirements(nodes: Sequence[ImportedNode]) -> tuple[Requirement, ...]
 
 
 def imported_info(
-    framework_id: str, name: str, version: str, publisher: str, file_name: str
+    framework_id: str, name: str, version: str, publisher: str, file_name: str,
+    facts: ImportFacts | None = None,
 ) -> FrameworkInfo:
-    """Framework metadata for an imported file, with placeholder provenance and profile."""
-    note = f"Imported from {file_name}"
+    """Framework metadata for an imported file: known facts when given, else what the file says."""
+    if facts is None:
+        facts = ImportFacts(
+            profile=Profile(
+                scope=f"The requirements of {name}, as published by {publisher}.",
+                industry="Not stated in the imported file.",
+                nature=Nature.VOLUNTARY,
+                conformity="Not stated in the imported file; see the publisher's documentation.",
+                penalties="Not stated in the imported file; see the publisher's documentation."),
+            source_url=file_name,
+            license=f"Imported from {file_name}; see {publisher}'s terms for the text's license.",
+            sources=(SourceRef(title=f"{name} as imported from {file_name}", url=file_name),),
+        )
     return FrameworkInfo(
-        id=framework_id, name=name, version=version, publisher=publisher, source_url=file_name,
-        license=f"{note}; see the publisher's terms for the text's license.",
-        default_scale=DEFAULT_SCALE,
-        profile=Profile(scope=note, industry=note, nature=Nature.VOLUNTARY, conformity=note,
-                        penalties=note),
-        sources=(SourceRef(title=note, url=file_name),),
+        id=framework_id, name=name, version=version, publisher=publisher,
+        source_url=facts.source_url, license=facts.license, default_scale=DEFAULT_SCALE,
+        profile=facts.profile, sources=facts.sources,
     )

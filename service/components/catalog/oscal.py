@@ -1,13 +1,20 @@
 """Import an OSCAL catalog (JSON, as NIST publishes SP 800-53 rev5) as a framework catalog.
 
-Groups become parent nodes and enhancements children of their control. A control's ref_id is
-its label (``AC-7``) and its OSCAL id (``ac-7``) an alias. Withdrawn controls are skipped.
+Groups become parent nodes and enhancements children of their control. A control with a
+statement is assessable even when it has enhancements (every 800-53 baseline selects base
+controls), and each enhancement is a requirement of its own. A control's ref_id is its label
+(``AC-7``) and its OSCAL id (``ac-7``) an alias. Withdrawn controls are skipped.
+
+An OSCAL profile (such as the LOW, MODERATE and HIGH baselines) narrows the import to the
+controls it includes; families and base controls that only hold selected enhancements stay
+as non-assessable parents.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,6 +25,12 @@ from service.components.catalog.imported import (
     clean,
     imported_info,
     slugify,
+)
+from service.components.catalog.known_frameworks import (
+    baseline_name,
+    sp800_53_facts,
+    sp800_53_id,
+    sp800_53_revision,
 )
 from service.domain.catalog import Catalog
 from service.errors import CatalogFormatError
@@ -94,6 +107,34 @@ class OscalMetadata(_Loose):
     parties: tuple[OscalParty, ...] = ()
 
 
+class OscalIdSelector(_Loose):
+    """Controls named by id, as a profile's include or exclude rule lists them."""
+
+    with_ids: tuple[str, ...] = Field(default=(), alias="with-ids")
+
+
+class OscalImport(_Loose):
+    """One import of a profile: which controls of the referenced catalog it takes."""
+
+    href: str = ""
+    include_all: dict[str, Any] | None = Field(default=None, alias="include-all")
+    include_controls: tuple[OscalIdSelector, ...] = Field(default=(), alias="include-controls")
+    exclude_controls: tuple[OscalIdSelector, ...] = Field(default=(), alias="exclude-controls")
+
+
+class OscalProfile(_Loose):
+    """An OSCAL profile: a selection of a catalog's controls, such as an 800-53 baseline."""
+
+    metadata: OscalMetadata
+    imports: tuple[OscalImport, ...] = Field(min_length=1)
+
+
+class OscalProfileDocument(_Loose):
+    """An OSCAL profile file."""
+
+    profile: OscalProfile
+
+
 class OscalCatalog(_Loose):
     """The catalog: metadata, groups and top-level controls."""
 
@@ -134,23 +175,46 @@ def _flatten(part: OscalPart, params: dict[str, str], with_label: bool = True) -
     return clean(" ".join(pieces))
 
 
+@dataclass(frozen=True)
+class Selection:
+    """The controls a profile takes: those included (None: all) minus those excluded."""
+
+    title: str
+    include: frozenset[str] | None
+    exclude: frozenset[str] = frozenset()
+
+    def chosen(self, control_id: str) -> bool:
+        """Whether the profile takes this control."""
+        return (self.include is None or control_id in self.include) and (
+            control_id not in self.exclude)
+
+
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, selection: Selection | None) -> None:
         self.nodes: list[ImportedNode] = []
+        self.selection = selection
+        self.seen: set[str] = set()
+
+    def _chosen(self, control_id: str) -> bool:
+        return self.selection is None or self.selection.chosen(control_id)
 
     def group(self, group: OscalGroup, parent: str | None, theme: str | None) -> None:
         ref_id = _prop(group.props, "label") or group.id or slugify(group.title)
         theme = theme or group.title
-        self.nodes.append(ImportedNode(ref_id, parent, group.title, theme, "", may_assess=False))
+        start = len(self.nodes)
         for sub_group in group.groups:
             self.group(sub_group, ref_id, theme)
         for control in group.controls:
             self.control(control, ref_id, theme, {})
+        if len(self.nodes) > start or self.selection is None:
+            self.nodes.insert(start, ImportedNode(ref_id, parent, group.title, theme, "",
+                                                  may_assess=False))
 
     def control(
         self, control: OscalControl, parent: str | None, theme: str | None,
         inherited: dict[str, str],
     ) -> None:
+        self.seen.add(control.id)
         if (_prop(control.props, "status") or "").casefold() == "withdrawn":
             return
         params = _param_texts(control.params, inherited)
@@ -160,24 +224,61 @@ class _Walker:
         items = [_flatten(i, params, with_label=False)
                  for i in (statement.parts if statement else ()) if i.name == "item"]
         aliases = (control.id,) if control.id != ref_id else ()
-        self.nodes.append(ImportedNode(ref_id, parent, control.title, theme or control.title,
-                                       text, items, aliases))
+        start = len(self.nodes)
         for enhancement in control.controls:
             self.control(enhancement, ref_id, theme or control.title, params)
+        chosen = self._chosen(control.id)
+        if chosen or len(self.nodes) > start:
+            self.nodes.insert(start, ImportedNode(
+                ref_id, parent, control.title, theme or control.title, text, items, aliases,
+                may_assess=chosen, assess_with_children=True))
 
 
-def oscal_catalog(data: dict[str, Any], file_name: str) -> Catalog:
-    """A framework catalog from a parsed OSCAL catalog; pydantic errors name the bad field."""
+def profile_selection(data: dict[str, Any]) -> Selection:
+    """The controls an OSCAL profile selects from the catalog it imports."""
+    profile = OscalProfileDocument.model_validate(data).profile
+    take_all = any(source.include_all is not None for source in profile.imports)
+    included = {i for s in profile.imports for rule in s.include_controls for i in rule.with_ids}
+    excluded = {i for s in profile.imports for rule in s.exclude_controls for i in rule.with_ids}
+    if not take_all and not included:
+        raise CatalogFormatError("the profile includes no controls (no include-controls ids)")
+    return Selection(profile.metadata.title, None if take_all else frozenset(included),
+                     frozenset(excluded))
+
+
+def _check_selection(walker: _Walker, selection: Selection | None) -> None:
+    if selection is None or selection.include is None:
+        return
+    missing = sorted(selection.include - walker.seen)
+    if missing:
+        shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+        raise CatalogFormatError(
+            f"the profile selects {len(missing)} control(s) this catalog does not hold ({shown}); "
+            "is it the catalog the profile was made for?")
+
+
+def oscal_catalog(
+    data: dict[str, Any], file_name: str, profile: dict[str, Any] | None = None
+) -> Catalog:
+    """A framework catalog from a parsed OSCAL catalog, narrowed by a parsed OSCAL profile."""
     document = OscalDocument.model_validate(data).catalog
-    walker = _Walker()
+    selection = profile_selection(profile) if profile is not None else None
+    profile_title = selection.title if selection else None
+    walker = _Walker(selection)
     for group in document.groups:
         walker.group(group, None, None)
     for control in document.controls:
         walker.control(control, None, None, {})
+    _check_selection(walker, selection)
     if not walker.nodes:
         raise CatalogFormatError("the catalog holds no groups or current controls")
     metadata = document.metadata
-    publisher = next((p.name for p in metadata.parties if p.name), "unknown")
-    info = imported_info(slugify(metadata.title), metadata.title, metadata.version, publisher,
-                         file_name)
+    name = profile_title or metadata.title
+    revision = sp800_53_revision(metadata.title)
+    if revision is not None:
+        info = imported_info(sp800_53_id(revision, profile_title), name, metadata.version,
+                             "NIST", file_name, sp800_53_facts(baseline_name(profile_title)))
+    else:
+        publisher = next((p.name for p in metadata.parties if p.name), "unknown")
+        info = imported_info(slugify(name), name, metadata.version, publisher, file_name)
     return Catalog(framework=info, requirements=build_requirements(walker.nodes))

@@ -41,15 +41,35 @@ def _importer_for(data: dict[str, Any], file_name: str) -> Importer:
         return oscal_catalog
     if "objects" in data:
         return ciso_assistant_catalog
+    if "profile" in data:
+        raise CatalogFormatError(
+            f"{file_name} is an OSCAL profile: import the catalog it selects from with "
+            f"'--profile {file_name}'")
     raise CatalogFormatError(f"{file_name}: neither an OSCAL catalog (no 'catalog' key) "
                              "nor a CISO Assistant library (no 'objects' key)")
 
 
-def read_import_file(path: Path) -> Catalog:
-    """A catalog from an OSCAL catalog (JSON) or CISO Assistant library (YAML) file."""
+def _profile_mapping(profile: Path) -> dict[str, Any]:
+    data = _read_mapping(profile)
+    if "profile" not in data:
+        raise CatalogFormatError(f"{profile.name}: not an OSCAL profile (no 'profile' key)")
+    return data
+
+
+def read_import_file(path: Path, profile: Path | None = None) -> Catalog:
+    """A catalog from an OSCAL catalog (JSON) or CISO Assistant library (YAML) file.
+
+    An OSCAL profile (such as an SP 800-53 baseline) narrows an OSCAL catalog to the controls
+    it selects.
+    """
     data = _read_mapping(path)
     importer = _importer_for(data, path.name)
+    if profile is not None and importer is not oscal_catalog:
+        raise CatalogFormatError(f"{path.name}: --profile applies to OSCAL catalogs only")
+    profile_data = _profile_mapping(profile) if profile is not None else None
     try:
+        if profile_data is not None:
+            return oscal_catalog(data, path.name, profile_data)
         return importer(data, path.name)
     except ValidationError as error:
         raise CatalogFormatError(f"{path.name}: {format_validation_error(error)}") from error
@@ -78,10 +98,14 @@ def _write_atomically(target: Path, text: str) -> None:
 
 
 def import_framework(
-    path: Path, registry: CatalogRegistry, data_dir: Path, replace: bool = False
+    path: Path, registry: CatalogRegistry, data_dir: Path, replace: bool = False,
+    profile: Path | None = None,
 ) -> Catalog:
-    """Parse and validate a file, then store it as ``<data_dir>/frameworks/<id>.yaml``."""
-    catalog = read_import_file(path)
+    """Parse and validate a file, then store it as ``<data_dir>/frameworks/<id>.yaml``.
+
+    An OSCAL profile, when given, narrows the catalog to the controls it selects.
+    """
+    catalog = read_import_file(path, profile)
     _check_free(registry, catalog.framework.id, replace)
     content = {"format_version": FORMAT_VERSION,
                **catalog.model_dump(mode="json", exclude_defaults=True)}

@@ -83,7 +83,7 @@ class JudgeStrategy:
 
     def _check(self, facet: Facet, judged: JudgedFacet | None,
                passages: dict[str, Evidence]) -> tuple[FacetFinding, str]:
-        unmet = FacetFinding(id=facet.id, text=facet.text, kind=facet.kind,
+        unmet = FacetFinding(id=facet.id, text=facet.shown_text, kind=facet.kind,
                              status=FacetStatus.NOT_MET)
         if judged is None:
             return unmet, "the model gave no finding"
@@ -107,6 +107,6 @@ class JudgeStrategy:
         if similarity < self.thresholds.partial - 0.1:
             problem = f"the quote is unrelated to the facet (similarity {similarity:.2f})"
             return unmet.model_copy(update={"note": problem}), problem
-        return FacetFinding(id=facet.id, text=facet.text, kind=facet.kind,
+        return FacetFinding(id=facet.id, text=facet.shown_text, kind=facet.kind,
                             status=FacetStatus(judged.status), quote=quote,
                             chunk_id=source.chunk.chunk_id, similarity=similarity), ""

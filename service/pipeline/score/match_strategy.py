@@ -44,7 +44,7 @@ class MatchStrategy:
             note = ("no record among the evidence"
                     if facet.kind != FacetKind.DOCUMENTATION and not has_records
                     else "no sentence of the evidence matches")
-            finding = FacetFinding(id=facet.id, text=facet.text, kind=facet.kind,
+            finding = FacetFinding(id=facet.id, text=facet.shown_text, kind=facet.kind,
                                    status=FacetStatus.NOT_MET, note=note)
             for candidate in candidates[facet.id]:
                 verdict = self.verifier.check(facet.text, candidate.sentence.text)

@@ -67,7 +67,7 @@ class Scorer:
             rationale = llm_rationale(llm, template, requirement, maturity,
                                       MATURITY_LABELS[maturity], findings, documents)
         return Proposal(
-            ref_id=requirement.ref_id, title=requirement.title, theme=requirement.theme,
+            ref_id=requirement.ref_id, title=requirement.shown_title, theme=requirement.theme,
             maturity=maturity, level=levels.on_scale(maturity, self._scale),
             documentation_level=levels.documentation_level(findings, True),
             implementation_level=levels.implementation_level(findings, has_records),
@@ -82,13 +82,13 @@ class Scorer:
 
     def _empty(self, requirement: Requirement, provenance: Provenance) -> Proposal:
         findings = tuple(
-            FacetFinding(id=f.id, text=f.text, kind=f.kind, status="not_met",
+            FacetFinding(id=f.id, text=f.shown_text, kind=f.kind, status="not_met",
                          note="no evidence")
             for f in requirement.facets
         )
         suggestion = "; ".join(requirement.typical_evidence)
         return Proposal(
-            ref_id=requirement.ref_id, title=requirement.title, theme=requirement.theme,
+            ref_id=requirement.ref_id, title=requirement.shown_title, theme=requirement.theme,
             maturity=0, level=levels.on_scale(0, self._scale), documentation_level=0,
             implementation_level=0, confidence=0.9,
             rationale=template_rationale(findings, 0, MATURITY_LABELS[0], []),
