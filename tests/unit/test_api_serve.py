@@ -46,7 +46,8 @@ def test_serve_prints_the_admin_token_once_and_locks_the_data_dir(
 ) -> None:
     served: list[dict[str, Any]] = []
 
-    def fake_uvicorn(app: object, host: str, port: int) -> None:
+    def fake_uvicorn(app: object, host: str, port: int, **options: Any) -> None:
+        assert options == {"proxy_headers": True, "forwarded_allow_ips": "127.0.0.1"}
         refusals = {" ".join(args): run(*args) for args in WRITES}
         served.append({"host": host, "port": port, "refusals": refusals,
                        "second": run("serve"), "read": run("frameworks", "list", "--json")})
