@@ -184,7 +184,7 @@ class ApiSettings(BaseModel):
     )
     warm_up: bool = Field(
         default=True,
-        description="load the embedder and the local model when the server starts",
+        description="load the local chat model as the server starts (the embedder always is)",
     )
     forwarded_allow_ips: str = Field(
         default="127.0.0.1",

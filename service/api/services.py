@@ -38,6 +38,11 @@ class Lazy(Generic[T]):
                 self._value = self._build()
             return self._value
 
+    @property
+    def ready(self) -> bool:
+        """Whether the part is built."""
+        return self._value is not None
+
     def take(self) -> T | None:
         """The part if it was built, forgotten from now on."""
         with self._lock:
