@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import Engine, select
 
+from service.api.deps import SessionDep
 from service.components.embedding import FakeEmbedder
 from service.db import Session, UnitOfWork, UserRow, sessionmaker
 from service.settings import Settings
@@ -80,3 +82,24 @@ def test_a_full_pool_answers_503_with_retry_after_in_the_api_and_the_pages(tiny:
     assert "busy" in page.text
     assert tiny.call("GET", "/me").status_code == 200, "the service recovers at once"
     assert tiny.client.get("/w").status_code == 200
+
+
+def test_a_routes_own_query_on_a_full_pool_is_a_503_too(tiny: Api) -> None:
+    app = tiny.client.app
+    assert isinstance(app, FastAPI)
+
+    @app.get("/test-direct-session")
+    def direct(session: SessionDep) -> int:  # the session used outside any block
+        return len(session.scalars(select(UserRow)).all())
+
+    engine = engine_of(tiny.services.context.sessions)
+    held = [engine.connect(), engine.connect()]
+    try:
+        busy = tiny.client.get("/test-direct-session")
+    finally:
+        for connection in held:
+            connection.close()
+    assert busy.status_code == 503, busy.text
+    assert busy.headers["Retry-After"].isdigit()
+    assert busy.json()["error"]["code"] == "busy"
+    assert tiny.client.get("/test-direct-session").json() == 1
