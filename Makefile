@@ -59,6 +59,7 @@ bench: setup
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/assess.py
 	$(BIN)/python bench/chat.py
+	$(BIN)/python bench/load.py --users 50 --seconds 60
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache

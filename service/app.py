@@ -8,6 +8,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 
 from service.api.errors import install_error_handlers
@@ -46,15 +47,18 @@ def create_app(
     settings: Settings, *, embedder: Embedder | None = None, jobs: JobRunner | None = None,
     warm_up: bool = False,
 ) -> FastAPI:
-    """The Assay service; its parts (database, models, jobs) are built on first use, once.
+    """The Assay service; its parts (database, embedder, catalogs, jobs) are built as it starts.
 
-    With ``warm_up``, they are built in a background thread as the app starts, so that the
-    first requests do not wait for the models.
+    The server's worker threads number ``api.threads``, which the database pool covers.
+    With ``warm_up``, the local chat model loads in a background thread as the app starts,
+    so that the first chat does not wait for it.
     """
     services = Services(settings, embedder=embedder, jobs=jobs)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = settings.api.threads
+        await to_thread.run_sync(services.start)
         warming = threading.Thread(target=services.warm_up, name="assay-warm-up")
         if warm_up:
             warming.start()

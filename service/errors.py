@@ -82,3 +82,18 @@ class ForbiddenError(AssayError):
 
     status_code = 403
     code = "forbidden"
+
+
+class ServiceBusyError(AssayError):
+    """Every database connection stayed in use for the pool's timeout: the service is saturated.
+
+    Clients get a 503 with ``Retry-After``; nothing was changed.
+    """
+
+    status_code = 503
+    code = "busy"
+    retry_after_seconds = 5
+
+    def __init__(self, message: str = "The service is busy: every database connection is in "
+                 "use. Nothing was changed; try again in a few seconds.") -> None:
+        super().__init__(message)

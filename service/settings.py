@@ -127,9 +127,20 @@ class VectorStoreSettings(BaseModel):
 
 
 class DBSettings(BaseModel):
-    """The relational database; SQLite in the data dir unless a URL is given."""
+    """The relational database (SQLite in the data dir unless a URL is given) and its pool.
+
+    A request or job step holds at most one pooled connection at a time, so a pool of
+    ``api.threads + jobs.workers`` connections never makes a worker thread wait.
+    """
 
     url: str | None = None
+    pool_size: int = Field(default=10, ge=1, le=1000, description="connections kept open")
+    max_overflow: int = Field(default=40, ge=0, le=1000,
+                              description="connections opened beyond pool_size under load")
+    pool_timeout: float = Field(
+        default=5.0, gt=0, le=300,
+        description="seconds a request waits for a free connection before a 503 (busy)",
+    )
 
 
 class IngestSettings(BaseModel):
@@ -173,7 +184,7 @@ class ApiSettings(BaseModel):
     )
     warm_up: bool = Field(
         default=True,
-        description="load the embedder and the local model when the server starts",
+        description="load the local chat model as the server starts (the embedder always is)",
     )
     forwarded_allow_ips: str = Field(
         default="127.0.0.1",
@@ -184,6 +195,10 @@ class ApiSettings(BaseModel):
         default=False,
         description="always mark the UI's cookies Secure (set it when users reach Assay "
         "only over HTTPS); otherwise they are Secure when the request came over HTTPS",
+    )
+    threads: int = Field(
+        default=40, ge=1, le=1000,
+        description="worker threads for the server's blocking work (anyio's thread limiter)",
     )
 
 
@@ -223,6 +238,18 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Let the environment override values read from the settings file."""
         return env_settings, init_settings
+
+    @model_validator(mode="after")
+    def _pool_covers_the_threads(self) -> Settings:
+        connections = self.db.pool_size + self.db.max_overflow
+        needed = self.api.threads + self.jobs.workers
+        if connections < needed:
+            raise ValueError(
+                f"db.pool_size + db.max_overflow ({connections}) must cover api.threads + "
+                f"jobs.workers ({needed}): each of those threads may hold one connection; "
+                "raise ASSAY_DB__MAX_OVERFLOW or lower ASSAY_API__THREADS"
+            )
+        return self
 
     @cached_property
     def database_url(self) -> str:

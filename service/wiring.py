@@ -15,7 +15,7 @@ def build_context(settings: Settings, embedder: Embedder | None = None) -> Pipel
     ``embedder`` lets a long-lived process (or a test session) share one loaded model.
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.db)
     migrate(engine)
     embedder = embedder or build_embedder(settings.embedding)
     store = build_vector_store(settings.vectorstore, settings.data_dir, embedder)

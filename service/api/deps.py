@@ -1,18 +1,26 @@
-"""Dependencies: the services, a database session, the current user and workspace roles."""
+"""Dependencies: the services, the request's unit of work, the current user and roles.
+
+A request gets one unit of work (``ContextDep``): every block of database work in its
+dependencies, its route and the pipeline functions the route calls uses one session, which
+holds a pooled connection only while a block runs. ``SessionDep`` is that session for the
+route's own queries; it is released on the event loop when the route returns, so a request
+never waits for a worker thread, nor for a second connection, while it holds one.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from service.api.services import Services
-from service.db import Session
+from service.db import Session, pool_timeout_as_busy
 from service.domain.access import Role, User
 from service.domain.workspace import SLUG
 from service.errors import AuthenticationError
+from service.pipeline.context import PipelineContext
 from service.pipeline.users import authenticate, authorize, require_admin
 
 bearer = HTTPBearer(auto_error=False, description="An API token: `assay tokens create USER`.")
@@ -27,23 +35,36 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_db(services: ServicesDep) -> Iterator[Session]:
-    """A database session for one request, closed afterwards."""
-    with services.context.sessions() as session:
-        yield session
+async def get_context(services: ServicesDep) -> AsyncIterator[PipelineContext]:
+    """The pipeline's parts with this request's unit of work, ended when the route returns."""
+    context = services.context.unit_of_work()
+    try:
+        yield context
+    finally:
+        context.close_work()
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+ContextDep = Annotated[PipelineContext, Depends(get_context, scope="function")]
+
+
+async def get_db(context: ContextDep) -> AsyncIterator[Session]:
+    """The unit of work's session, for the route's own queries (a pool timeout is a 503)."""
+    with pool_timeout_as_busy():
+        yield context.sessions()
+
+
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def get_current_user(
-    session: SessionDep,
+    context: ContextDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> User:
     """The user whose Bearer token came with the request; 401 without a valid one."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationError("this endpoint needs an API token: 'Authorization: Bearer ...'")
-    user = authenticate(session, credentials.credentials)
+    with context.sessions() as session:
+        user = authenticate(session, credentials.credentials)
     if user is None:
         raise AuthenticationError("the API token is unknown or revoked")
     return user
@@ -63,11 +84,12 @@ SlugPath = Annotated[str, Path(pattern=SLUG.pattern, max_length=63,
                                description="The workspace's slug.")]
 
 
-def workspace_role(needed: Role) -> Callable[[str, Session, User], str]:
+def workspace_role(needed: Role) -> Callable[[str, PipelineContext, User], str]:
     """A dependency that passes the workspace slug once the user holds ``needed`` in it."""
 
-    def check(slug: SlugPath, session: SessionDep, user: CurrentUser) -> str:
-        authorize(session, user, slug, needed)
+    def check(slug: SlugPath, context: ContextDep, user: CurrentUser) -> str:
+        with context.sessions() as session:
+            authorize(session, user, slug, needed)
         return slug
 
     return check

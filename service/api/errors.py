@@ -11,17 +11,18 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.api.schemas.common import ErrorResponse
-from service.errors import AssayError, AuthenticationError
+from service.errors import AssayError, AuthenticationError, ServiceBusyError
 
 logger = logging.getLogger(__name__)
 
 HTTP_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "file_too_large",
-              415: "unsupported_type", 422: "invalid_input"}
+              415: "unsupported_type", 422: "invalid_input", 503: "busy"}
 DESCRIPTIONS = {401: "No or an invalid API token", 403: "The role does not allow it",
                 404: "Unknown workspace, id or route", 409: "The state does not allow it",
                 413: "The upload is over the size limit", 415: "Unsupported file type",
-                422: "Invalid request or input", 500: "Internal error"}
+                422: "Invalid request or input", 500: "Internal error",
+                503: "Busy: every database connection in use; retry after Retry-After s"}
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -41,10 +42,14 @@ def _field(location: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in location if part not in ("body",)) or "body"
 
 
-async def _assay_error(_request: Request, error: Exception) -> JSONResponse:
+async def _assay_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, AssayError)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, AuthenticationError) else None
-    if error.status_code >= 500:
+    if isinstance(error, ServiceBusyError):
+        headers = {"Retry-After": str(error.retry_after_seconds)}
+        logger.warning("busy: %s %s waited the pool timeout for a database connection",
+                       request.method, request.url.path)
+    elif error.status_code >= 500:
         logger.error("%s: %s", type(error).__name__, error.message)
     return error_json(error.status_code, error.code, error.message, headers)
 

@@ -29,7 +29,7 @@ def cli_actor() -> str:
 def open_sessions(settings: Settings) -> sessionmaker[Session]:
     """Migrate the database and return its sessions, without opening the vector store."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.db)
     migrate(engine)
     return session_factory(engine)
 

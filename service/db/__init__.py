@@ -6,6 +6,7 @@ from service.db.access_tables import ApiTokenRow, MembershipRow, UserRow
 from service.db.chat_tables import ConversationRow, MessageRow
 from service.db.engine import make_engine, migrate, session_factory
 from service.db.review_tables import AuditEventRow, AuditHeadRow, ReviewRow
+from service.db.sessions import UnitOfWork, pool_timeout_as_busy
 from service.db.tables import AssessmentRow, DocumentRow, ProposalRow, WorkspaceRow
 
 __all__ = [
@@ -20,10 +21,12 @@ __all__ = [
     "ProposalRow",
     "ReviewRow",
     "Session",
+    "UnitOfWork",
     "UserRow",
     "WorkspaceRow",
     "make_engine",
     "migrate",
+    "pool_timeout_as_busy",
     "session_factory",
     "sessionmaker",
 ]

@@ -1,4 +1,4 @@
-"""Engines, sessions and migrations."""
+"""Engines with their connection pools, session factories and migrations."""
 
 from __future__ import annotations
 
@@ -9,13 +9,24 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.db.sessions import BlockSession
+from service.settings import DBSettings
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT = 30  # seconds a SQLite writer waits for the file's write lock
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets foreign keys and a busy timeout."""
+def make_engine(url: str, pool: DBSettings | None = None) -> Engine:
+    """Create an engine with its pool sized by ``pool`` (the settings' defaults if None).
+
+    SQLite gets foreign keys, WAL and a busy timeout. A request that finds every connection
+    in use waits ``pool.pool_timeout`` seconds, then fails as busy (503), never 30 s.
+    """
+    limits = pool or DBSettings()
+    sizing = {"pool_size": limits.pool_size, "max_overflow": limits.max_overflow,
+              "pool_timeout": limits.pool_timeout}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT}, **sizing)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -25,7 +36,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **sizing)
 
 
 def migrate(engine: Engine) -> None:
@@ -38,5 +49,5 @@ def migrate(engine: Engine) -> None:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """A factory of sessions that keep loaded objects usable after commit."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """A factory of block sessions that keep loaded objects usable after commit."""
+    return sessionmaker(engine, class_=BlockSession, expire_on_commit=False)

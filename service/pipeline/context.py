@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from service.components.embedding import Embedder
 from service.components.vectorstore import VectorStore
-from service.db import Session, sessionmaker
+from service.db import Session, UnitOfWork, sessionmaker
 from service.settings import Settings
 
 
 @dataclass(frozen=True)
 class PipelineContext:
-    """The shared parts, built once per process by ``service.wiring``."""
+    """The shared parts, built once per process by ``service.wiring``.
+
+    ``with context.sessions() as session:`` is one block of database work; the outermost
+    block gives its connection back to the pool when it ends.
+    """
 
     settings: Settings
     sessions: sessionmaker[Session]
     embedder: Embedder
     store: VectorStore
+
+    def unit_of_work(self) -> PipelineContext:
+        """The same parts with one shared session, for one request (or one job step).
+
+        Every block of database work through the returned context, in routes, dependencies
+        and pipeline functions alike, uses that session: the request never holds two
+        pooled connections, and holds one only while a block runs. ``close_work`` ends it.
+        """
+        if isinstance(self.sessions, UnitOfWork):
+            return self
+        return replace(self, sessions=UnitOfWork(self.sessions))
+
+    def close_work(self) -> None:
+        """Give back the connection of this context's unit of work, if it holds one."""
+        if isinstance(self.sessions, UnitOfWork):
+            self.sessions.close()

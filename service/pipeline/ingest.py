@@ -12,7 +12,7 @@ from service.components.parsers import split_sentences
 from service.db import DocumentRow, Session
 from service.db.documents import count_references, find_document, get_document
 from service.db.tables import utcnow
-from service.db.workspaces import get_or_create_workspace
+from service.db.workspaces import get_or_create_workspace, get_workspace
 from service.domain.evidence import Chunk, Passage, Sentence
 from service.errors import NotFoundError, RejectedFileError
 from service.pipeline.audit import SYSTEM_ACTOR, record, workspace_target
@@ -101,17 +101,23 @@ class Ingestor:
         try:
             validated = validate(path, limits)
             with self._context.sessions() as session:
+                workspace = get_workspace(session, self._workspace)
+                existing = None if workspace is None else find_document(
+                    session, workspace.id, display_name
+                )
+            if existing is not None and existing.content_hash == validated.sha256:
+                return IngestOutcome(
+                    str(path), display_name, "unchanged", existing.id, existing.chunks
+                )
+            # parsing and embedding are slow: no database connection is held meanwhile
+            chunked = parse_and_chunk(validated, limits)
+            document_id = existing.id if existing else str(uuid.uuid4())
+            self._index(document_id, display_name, validated, chunked)
+            with self._context.sessions() as session:
                 workspace = get_or_create_workspace(session, self._workspace)
-                existing = find_document(session, workspace.id, display_name)
-                if existing is not None and existing.content_hash == validated.sha256:
-                    return IngestOutcome(
-                        str(path), display_name, "unchanged", existing.id, existing.chunks
-                    )
-                chunked = parse_and_chunk(validated, limits)
-                document_id = existing.id if existing else str(uuid.uuid4())
-                self._index(document_id, display_name, validated, chunked)
+                stored = get_document(session, workspace.id, document_id)
                 self._record(
-                    session, workspace.id, existing, document_id, display_name, validated, chunked
+                    session, workspace.id, stored, document_id, display_name, validated, chunked
                 )
                 session.commit()
         except RejectedFileError as error:

@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute
 
-from service.errors import AssayError, AuthenticationError
+from service.errors import AssayError, AuthenticationError, ServiceBusyError
 from service.web.render import page
 
 log = logging.getLogger(__name__)
@@ -84,6 +84,9 @@ class WebRoute(APIRoute):
                 response = await handler(request)
             except SignInRequiredError:
                 response = _sign_in(request)
+            except ServiceBusyError as error:
+                response = error_response(request, error.status_code, error.message)
+                response.headers["Retry-After"] = str(error.retry_after_seconds)
             except AssayError as error:
                 response = error_response(request, error.status_code, error.message)
             except RequestValidationError as error:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from fastapi import Request
 
 from service.api.services import Services
 
 
-def services(request: Request) -> Services:
-    """The services the application was started with (``app.state.services``)."""
+async def services(request: Request) -> AsyncIterator[Services]:
+    """The app's services for this request: its database blocks share one unit of work."""
     found: Services = request.app.state.services
-    return found
+    view = found.for_request()
+    try:
+        yield view
+    finally:
+        view.context.close_work()

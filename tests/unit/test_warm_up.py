@@ -1,4 +1,4 @@
-"""Warm-up at server start: models loaded, the chat's system prompt evaluated, failures logged."""
+"""Start-up: parts built before the first request, the local model primed, failures logged."""
 
 from __future__ import annotations
 
@@ -35,12 +35,13 @@ def test_priming_evaluates_the_chat_system_prompt_with_one_token() -> None:
     assert recorder.calls == [(load_prompt("chat-answer").system, "", 1)]
 
 
-def test_the_app_warms_up_as_it_starts(tmp_path: Path) -> None:
-    app = create_app(api_settings(tmp_path / "data"), embedder=FakeEmbedder(), warm_up=True)
+@pytest.mark.parametrize("warm_up", [True, False])
+def test_the_app_builds_its_parts_as_it_starts(tmp_path: Path, warm_up: bool) -> None:
+    app = create_app(api_settings(tmp_path / "data"), embedder=FakeEmbedder(), warm_up=warm_up)
     services: Services = app.state.services
-    with TestClient(app) as client:
-        assert client.get("/health").status_code == 200
-    assert services._context is not None and services._registry is not None
+    assert not services._context.ready
+    with TestClient(app):
+        assert services._context.ready and services._registry.ready and services._jobs.ready
 
 
 def test_a_bad_local_model_stops_the_warm_up_with_a_logged_reason(
@@ -55,4 +56,3 @@ def test_a_bad_local_model_stops_the_warm_up_with_a_logged_reason(
     with caplog.at_level(logging.WARNING):
         services.warm_up()  # does not raise: the first chat request reports the problem
     assert "warm-up stopped" in caplog.text and "bytes, expected" in caplog.text
-    assert services._context is not None

@@ -7,7 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from service.api.assessment_jobs import start_assessment_job
-from service.api.deps import AssessorSlug, CurrentUser, ServicesDep, SessionDep, ViewerSlug
+from service.api.deps import (
+    AssessorSlug,
+    ContextDep,
+    CurrentUser,
+    ServicesDep,
+    SessionDep,
+    ViewerSlug,
+)
 from service.api.errors import error_responses
 from service.api.schemas.assessments import (
     AssessmentCreate,
@@ -49,11 +56,11 @@ def compare(
 
 @router.get("/{assessment_id}", responses=ERRORS)
 def get_assessment(
-    slug: ViewerSlug, assessment_id: str, session: SessionDep, services: ServicesDep
+    slug: ViewerSlug, assessment_id: str, session: SessionDep, context: ContextDep
 ) -> AssessmentPublic:
     """The assessment and its proposals so far (a running one grows as it goes)."""
     open_assessment(session, assessment_id, slug)
-    header, proposals = load_assessment(services.context, assessment_id)
+    header, proposals = load_assessment(context, assessment_id)
     results = [ResultPublic.model_validate(p.model_dump(include=set(ResultPublic.model_fields)))
                for p in proposals]
     return AssessmentPublic.model_validate(header | {"results": results})
@@ -61,8 +68,8 @@ def get_assessment(
 
 @router.get("/{assessment_id}/report", responses=ERRORS)
 def get_report(
-    slug: ViewerSlug, assessment_id: str, session: SessionDep, services: ServicesDep
+    slug: ViewerSlug, assessment_id: str, session: SessionDep, context: ContextDep
 ) -> ReportPublic:
     """Maturity per theme, counts by status and review state, and the gaps, prioritised."""
     open_assessment(session, assessment_id, slug)
-    return ReportPublic.model_validate(build_report(services.context, assessment_id))
+    return ReportPublic.model_validate(build_report(context, assessment_id))

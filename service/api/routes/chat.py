@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from service.api.deps import CurrentUser, ServicesDep, SessionDep, ViewerSlug
+from service.api.deps import ContextDep, CurrentUser, ServicesDep, SessionDep, ViewerSlug
 from service.api.errors import error_responses
 from service.api.schemas.chat import CHAT_EVENTS, ChatCreate, ConversationList, ConversationPublic
 from service.domain.chat import ChatEvent, ChatRequest
@@ -42,14 +42,15 @@ def _rest(first: ChatEvent, events: Iterator[ChatEvent]) -> Iterator[str]:
 @router.post("/chat", response_class=StreamingResponse,
              responses={**CHAT_EVENTS, **error_responses(401, 404, 422)})
 async def chat(
-    slug: ViewerSlug, body: ChatCreate, services: ServicesDep, user: CurrentUser
+    slug: ViewerSlug, body: ChatCreate, services: ServicesDep, context: ContextDep,
+    user: CurrentUser,
 ) -> StreamingResponse:
     """Ask a question: the answer streams as `token` events, then one `done` event."""
     request = ChatRequest(question=body.question, workspace=slug, framework=body.framework,
                           conversation_id=body.conversation_id, user_id=user.id)
 
     def start() -> tuple[ChatEvent, Iterator[ChatEvent]]:
-        events = ChatService(services.context, services.registry, services.chat_llm).stream(
+        events = ChatService(context, services.registry, services.chat_llm).stream(
             request)
         return next(events), events  # a bad framework or conversation fails here: 404
 

@@ -10,7 +10,14 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
-from service.api.deps import AssessorSlug, CurrentUser, ServicesDep, SessionDep, ViewerSlug
+from service.api.deps import (
+    AssessorSlug,
+    ContextDep,
+    CurrentUser,
+    ServicesDep,
+    SessionDep,
+    ViewerSlug,
+)
 from service.api.errors import error_responses
 from service.api.ingest_upload import document_public, find_row, ingest_job, ingest_received
 from service.api.schemas.documents import UPLOAD_BODY, DocumentList, DocumentPublic, UploadPublic
@@ -31,15 +38,16 @@ UPLOADS = "uploads"
                **error_responses(401, 403, 404, 413, 415, 422)},
 )
 async def upload_document(
-    slug: AssessorSlug, request: Request, services: ServicesDep, user: CurrentUser
+    slug: AssessorSlug, request: Request, services: ServicesDep, context: ContextDep,
+    user: CurrentUser,
 ) -> UploadPublic | JSONResponse:
     """Upload a file (multipart field ``file``); a large one is ingested as a background job."""
     settings = services.settings
     folder = settings.data_dir / UPLOADS / uuid.uuid4().hex
     received = await receive_upload(request, folder, settings.ingest.max_file_bytes)
-    context = await run_in_threadpool(lambda: services.context)  # built on first use
     if received.size > settings.api.background_upload_bytes:
-        job = partial(ingest_job, context, slug, user.name, received)
+        # the job outlives the request: it gets the app's context, not the unit of work
+        job = partial(ingest_job, services.context, slug, user.name, received)
         job_id = services.jobs.submit("ingest", job, scope=slug)
         status = JobPublic.of(services.jobs.status(job_id))
         return JSONResponse(status.model_dump(mode="json"), status_code=202)
@@ -84,7 +92,7 @@ def download_original(
 @router.delete("/{document_id}", status_code=204, response_class=Response,
                responses=error_responses(401, 403, 404, 422))
 def remove_document(
-    slug: AssessorSlug, document_id: str, services: ServicesDep, user: CurrentUser
+    slug: AssessorSlug, document_id: str, context: ContextDep, user: CurrentUser
 ) -> None:
     """Delete a document, its chunks and (unless shared) its stored original."""
-    delete_document(services.context, slug, document_id, actor=user.name)
+    delete_document(context, slug, document_id, actor=user.name)

@@ -6,7 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from service.api.deps import CurrentUser, ReviewerSlug, ServicesDep, SessionDep, ViewerSlug
+from service.api.deps import (
+    ContextDep,
+    CurrentUser,
+    ReviewerSlug,
+    ServicesDep,
+    SessionDep,
+    ViewerSlug,
+)
 from service.api.errors import error_responses
 from service.api.schemas.proposals import (
     ProposalList,
@@ -37,7 +44,7 @@ ERRORS = error_responses(401, 404, 422)
 
 @router.get("/proposals", responses=ERRORS)
 def list_proposals(
-    slug: ViewerSlug, assessment_id: str, session: SessionDep, services: ServicesDep,
+    slug: ViewerSlug, assessment_id: str, session: SessionDep, context: ContextDep,
     theme: Annotated[str | None, Query(max_length=300)] = None,
     level: Annotated[int | None, Query(ge=0, le=100)] = None,
     status: Annotated[ProposalStatus | None, Query(
@@ -48,7 +55,7 @@ def list_proposals(
 ) -> ProposalList:
     """The proposals with the review that applies to each; filters combine with AND."""
     states = effective_status(session, assessment_id, slug)
-    _header, proposals = load_assessment(services.context, assessment_id)
+    _header, proposals = load_assessment(context, assessment_id)
     by_ref = {p.ref_id: p for p in proposals}
     listed = []
     for state in states:
