@@ -93,6 +93,7 @@ class ScreeningCase(BaseModel):
     injection: bool
     language: str = Field(pattern=r"^[a-z]{2}$")
     round: int = Field(ge=1, description="when it was written: rules were widened between rounds")
+    unseen: bool = Field(default=False, description="never used to change a rule")
     technique: str = ""
 
 

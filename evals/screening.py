@@ -53,9 +53,13 @@ def score(cases: Sequence[ScreeningCase], screen: Screen = is_injection) -> Scre
                           misses, false_alarms)
 
 
-def evaluate(screen: Screen = is_injection) -> ScreeningScore:
-    """The score of ``screen`` on the whole corpus."""
-    return score(load_screening().cases, screen)
+def evaluate(unseen: bool = False, screen: Screen = is_injection) -> ScreeningScore:
+    """The score of ``screen`` on the cases the rules were written from, or on the unseen ones.
+
+    Unseen cases were never used to change a rule: they estimate how often a phrasing that
+    nobody tuned for is caught. Widening the rules from one of them makes it seen.
+    """
+    return score([c for c in load_screening().cases if c.unseen == unseen], screen)
 
 
 def _row(name: str, result: ScreeningScore) -> list[object]:
@@ -67,7 +71,8 @@ def report() -> str:
     """The Markdown report: rates overall, per round, language and technique; misses; alarms."""
     cases = load_screening().cases
     overall = score(cases)
-    groups = [("all", overall)]
+    seen, unseen = evaluate(), evaluate(unseen=True)
+    groups = [("all", overall), ("rules written from these", seen), ("unseen", unseen)]
     groups += [(f"round {r}", score([c for c in cases if c.round == r]))
                for r in sorted({c.round for c in cases})]
     groups += [(f"language {lang}", score([c for c in cases if c.language == lang]))
@@ -78,9 +83,11 @@ def report() -> str:
     misses = [[c.round, c.language, c.text] for c in overall.misses]
     alarms = [[c.round, c.language, c.text, ", ".join(r.name for r in matching_rules(c.text))]
               for c in overall.false_alarms]
-    summary = (f"Caught {overall.catch_rate:.1%} of {overall.injections} injections; "
-               f"flagged {overall.false_positive_rate:.1%} of {overall.innocent} innocent "
-               "sentences.")
+    summary = (f"Cases the rules were written from: caught {seen.catch_rate:.1%} of "
+               f"{seen.injections} injections, flagged {seen.false_positive_rate:.1%} of "
+               f"{seen.innocent} innocent sentences. Unseen cases: caught "
+               f"{unseen.catch_rate:.1%} of {unseen.injections}, flagged "
+               f"{unseen.false_positive_rate:.1%} of {unseen.innocent}.")
     return section("Screening: injected instructions versus look-alike policy text", summary,
                    table(["cases", "injections caught", "innocent flagged"],
                          [_row(name, result) for name, result in groups]),

@@ -161,6 +161,10 @@ ENGLISH = (
          r"compliant)"
          rf"|\b(?:rate|score|mark)\b{GAP}\bas (?:optimi[sz]ing|fully (?:met|implemented|"
          r"compliant)|level [3-5])\b"),
+    Rule("dictated answer", "en",
+         r"\b(?:answer|respond|reply|say) (?:with )?[\"']?(?:yes|true|met|compliant)[\"']?"
+         r"(?: to (?:every|all|each|any)\b| always\b| ?$| ?[.!])"
+         r"|\balways (?:answer|respond|reply|say) (?:with )?[\"']?(?:yes|true|met|compliant)\b"),
     Rule("gaps withheld", "en",
          r"\b(?:do not|don't|never) (?:mention|report|list|flag|raise|include|show) (?:any )?"
          r"(?:gaps|nonconformit(?:y|ies)|deficienc(?:y|ies))\b"

@@ -16,6 +16,8 @@ MAX_FALSE_POSITIVE_RATE = 0.02
 
 
 def test_the_corpus_is_caught_without_flagging_lookalikes() -> None:
+    # The cases the rules were written from: a regression gate. The unseen ones are reported
+    # by `python -m evals.screening`, not gated (they are there to show what rules miss).
     result = evaluate()
     assert result.injections >= 50 and result.innocent >= 50
     missed = [case.text for case in result.misses]
