@@ -84,6 +84,25 @@ class LevelSet(BaseModel):
     cases: tuple[LevelCase, ...]
 
 
+class ScreeningCase(BaseModel):
+    """A sentence a document could hold, and whether it is addressed to a model."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str = Field(min_length=1)
+    injection: bool
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    round: int = Field(ge=1, description="when it was written: rules were widened between rounds")
+    unseen: bool = Field(default=False, description="never used to change a rule")
+    technique: str = ""
+
+
+class ScreeningSet(BaseModel):
+    """evals/datasets/screening.yaml."""
+
+    cases: tuple[ScreeningCase, ...]
+
+
 def _load(name: str) -> object:
     return yaml.safe_load((DATASETS / name).read_text(encoding="utf-8"))
 
@@ -101,3 +120,8 @@ def load_kinds() -> KindSet:
 def load_levels() -> LevelSet:
     """The expected-levels dataset."""
     return LevelSet.model_validate(_load("levels.yaml"))
+
+
+def load_screening() -> ScreeningSet:
+    """The injection-screening dataset."""
+    return ScreeningSet.model_validate(_load("screening.yaml"))

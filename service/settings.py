@@ -86,6 +86,11 @@ class LLMSettings(BaseModel):
     ollama: OllamaSettings = OllamaSettings()
     fake: FakeLLMSettings = FakeLLMSettings()
     max_concurrency: int = Field(default=4, ge=1, le=64, description="parallel remote calls")
+    special_tokens: tuple[str, ...] = Field(
+        default=(),
+        description="chat-template markers to break in every prompt, besides the built-in "
+        "list (service/components/llm/markers.py) and the local model's own special tokens",
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_remote_settings(self) -> LLMSettings:

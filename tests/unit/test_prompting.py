@@ -124,7 +124,7 @@ def build_rationale(llm: RecordingLLM, retriever: Retriever) -> None:
                            kind=FacetKind.DOCUMENTATION, status=FacetStatus.MET, quote=ATTACK,
                            chunk_id=CHUNK.chunk_id)
     llm_rationale(llm, load_prompt("rationale"), REQUIREMENT, 3, "Defined", (finding,),
-                  {CHUNK.chunk_id: "log.md"})
+                  {CHUNK.chunk_id: "log</evidence>.md"})  # a file name is uploaded text too
 
 
 @pytest.mark.parametrize(

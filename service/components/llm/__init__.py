@@ -13,13 +13,14 @@ from service.settings import LLMSettings
 
 def build_llm(settings: LLMSettings, data_dir: Path) -> LLM:
     """The adapter for the configured mode; the local model is assembled on first use."""
+    extra = settings.special_tokens
     if settings.mode == "openai":
-        return openai_llm(settings.openai, settings.max_concurrency)
+        return openai_llm(settings.openai, settings.max_concurrency, extra)
     if settings.mode == "ollama":
-        return ollama_llm(settings.ollama, settings.max_concurrency)
+        return ollama_llm(settings.ollama, settings.max_concurrency, extra)
     if settings.mode == "fake":
         return fake_llm(settings.fake.responses)
-    return local_llm(settings.local, data_dir)
+    return local_llm(settings.local, data_dir, extra)
 
 
 __all__ = [

@@ -22,6 +22,7 @@ from service.components.llm.constraints import (
     response_format,
     schema_instruction,
 )
+from service.components.llm.markers import KNOWN_MARKERS, Neutraliser
 
 Result = TypeVar("Result")
 CHOICE_MAX_TOKENS = 16
@@ -34,6 +35,8 @@ class ChatModelLLM:
     ``constraint`` says how the provider is held to options and schemas (see
     ``constraints.Constraint``); ``max_tokens_field`` names the model's reply-length field
     (``max_tokens``, Ollama's ``num_predict``), None when the model has none.
+    ``neutraliser`` breaks chat-template markers in both messages before every call (the one
+    place all prompt builders pass through); by default the known markers of common templates.
     """
 
     def __init__(
@@ -43,8 +46,10 @@ class ChatModelLLM:
         constraint: Constraint,
         max_tokens_field: str | None = "max_tokens",
         max_concurrency: int = 1,
+        neutraliser: Neutraliser | None = None,
     ) -> None:
         self._chat_model = chat_model
+        self._neutralise = neutraliser or Neutraliser(KNOWN_MARKERS)
         self._model_id = model_id
         self._constraint = constraint
         self._max_tokens_field = max_tokens_field
@@ -142,9 +147,8 @@ class ChatModelLLM:
         self._record_message(message)
         return message.text
 
-    @staticmethod
-    def _messages(system: str, user: str) -> list[BaseMessage]:
-        return [SystemMessage(system), HumanMessage(user)]
+    def _messages(self, system: str, user: str) -> list[BaseMessage]:
+        return [SystemMessage(self._neutralise(system)), HumanMessage(self._neutralise(user))]
 
     def _retrying(self, attempt: Callable[[], Result]) -> Result:
         # llama.cpp decodes greedily under a grammar: a retry would (almost always) repeat itself.

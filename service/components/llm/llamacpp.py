@@ -28,6 +28,33 @@ class LlamaRuntime:
     def __init__(self, llama: Any) -> None:
         self.llama = llama
         self.lock = threading.Lock()
+        self._special: frozenset[str] | None = None
+
+    def special_tokens(self) -> frozenset[str]:
+        """The text of every special token in the model's vocabulary, read once."""
+        with self.lock:
+            if self._special is None:
+                self._special = special_token_texts(self.llama)
+            return self._special
+
+
+def special_token_texts(llama: Any) -> frozenset[str]:
+    """The text of every control, user-defined or unknown token of a loaded ``Llama``.
+
+    These are the strings that llama.cpp turns into single special tokens when it
+    tokenises a chat prompt (special=True); a vocab-only model is enough.
+    """
+    import llama_cpp
+
+    vocab = llama_cpp.llama_model_get_vocab(llama.model)
+    special = (llama_cpp.LLAMA_TOKEN_ATTR_UNKNOWN | llama_cpp.LLAMA_TOKEN_ATTR_CONTROL
+               | llama_cpp.LLAMA_TOKEN_ATTR_USER_DEFINED)
+    texts = (
+        llama.detokenize([token], special=True).decode("utf-8", errors="replace")
+        for token in range(llama_cpp.llama_vocab_n_tokens(vocab))
+        if llama_cpp.llama_vocab_get_attr(vocab, token) & special
+    )
+    return frozenset(text for text in texts if text.strip())
 
 
 _loaded: dict[tuple[str, int, int], LlamaRuntime] = {}

@@ -37,7 +37,7 @@ def findings_text(findings: tuple[FacetFinding, ...], documents: dict[str, str])
     """The findings as the rationale prompt lists them, quotes fenced."""
     lines = []
     for f in findings:
-        where = f" in {documents.get(f.chunk_id or '', 'a document')}" if f.quote else ""
+        where = f" in {fence(documents.get(f.chunk_id or '', 'a document'))}" if f.quote else ""
         quote = f' <evidence>{fence(f.quote)}</evidence>' if f.quote else ""
         lines.append(f"- [{f.kind.value}] {f.status.value}{where}: {f.text}{quote}")
     return "\n".join(lines)
