@@ -23,6 +23,7 @@ from service.api.routes import (
     jobs,
     proposals,
     search,
+    signatures,
 )
 from service.api.services import Services
 from service.components.embedding import Embedder
@@ -32,6 +33,7 @@ from service.settings import Settings
 API_ROUTERS: tuple[APIRouter, ...] = (
     health.router, documents.router, search.router, assessments.router, proposals.router,
     jobs.router, frameworks.router, audit.router, admin.router, chat.router,
+    signatures.router,
 )
 WEB_PACKAGE = "service.web"
 

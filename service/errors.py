@@ -97,3 +97,10 @@ class ServiceBusyError(AssayError):
     def __init__(self, message: str = "The service is busy: every database connection is in "
                  "use. Nothing was changed; try again in a few seconds.") -> None:
         super().__init__(message)
+
+
+class ConfigurationError(AssayError):
+    """A setting or a key file the service cannot start with; the message says how to fix it."""
+
+    status_code = 500
+    code = "misconfigured"

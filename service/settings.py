@@ -136,9 +136,12 @@ class DBSettings(BaseModel):
 
     A request or job step holds at most one pooled connection at a time, so a pool of
     ``api.threads + jobs.workers`` connections never makes a worker thread wait.
+    ``migration_url`` is the owner role that creates and alters tables; the running service
+    can then use a least-privilege ``url`` (see the README's security section).
     """
 
     url: str | None = None
+    migration_url: str | None = Field(default=None, description="None: the same as url")
     pool_size: int = Field(default=10, ge=1, le=1000, description="connections kept open")
     max_overflow: int = Field(default=40, ge=0, le=1000,
                               description="connections opened beyond pool_size under load")
@@ -146,6 +149,19 @@ class DBSettings(BaseModel):
         default=5.0, gt=0, le=300,
         description="seconds a request waits for a free connection before a 503 (busy)",
     )
+
+
+class AuditSettings(BaseModel):
+    """The audit chain's HMAC key and where its signed checkpoints (anchors) go.
+
+    Both belong outside the database: by default ``<data dir>/audit.key`` (created on the
+    first start, 0600) and ``<data dir>/audit-anchors.jsonl``.
+    """
+
+    key_file: Path | None = Field(default=None, description="None: <data dir>/audit.key")
+    key: SecretStr | None = Field(default=None, description="64 hex digits; wins over key_file")
+    anchors: Path | None = Field(
+        default=None, description="append-only file; None: <data dir>/audit-anchors.jsonl")
 
 
 class IngestSettings(BaseModel):
@@ -226,6 +242,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = EmbeddingSettings()
     vectorstore: VectorStoreSettings = VectorStoreSettings()
     db: DBSettings = DBSettings()
+    audit: AuditSettings = AuditSettings()
     ingest: IngestSettings = IngestSettings()
     scoring: ScoringSettings = ScoringSettings()
     catalog: CatalogSettings = CatalogSettings()
@@ -260,6 +277,21 @@ class Settings(BaseSettings):
     def database_url(self) -> str:
         """The configured database URL, or SQLite in the data dir."""
         return self.db.url or f"sqlite:///{(self.data_dir / 'assay.db').resolve()}"
+
+    @property
+    def migration_database_url(self) -> str:
+        """The URL migrations run with: ``db.migration_url``, else the service's own."""
+        return self.db.migration_url or self.database_url
+
+    @property
+    def audit_key_file(self) -> Path:
+        """Where the audit chain's HMAC key lives (unless ``audit.key`` is set)."""
+        return self.audit.key_file or self.data_dir / "audit.key"
+
+    @property
+    def audit_anchors_file(self) -> Path:
+        """The append-only file of signed checkpoints of the audit chain."""
+        return self.audit.anchors or self.data_dir / "audit-anchors.jsonl"
 
 
 def get_settings() -> Settings:

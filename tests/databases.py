@@ -13,9 +13,12 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from service.db import Session, make_engine, migrate, session_factory, sessionmaker
+from service.components.anchors import FileAnchorStore
+from service.db import Session, make_engine, migrate, sessionmaker
+from service.pipeline.audit_seal import AuditSeal, sealed_sessions
 
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+TEST_AUDIT_KEY = bytes(range(32))
 
 
 def _postgres_schema_url() -> Iterator[str]:
@@ -45,9 +48,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def sessions(db_url: str) -> Iterator[sessionmaker[Session]]:
-    """Sessions on the migrated fresh database."""
+def audit_seal(tmp_path: Path) -> AuditSeal:
+    """A fixed audit key, and anchors in the test's own directory."""
+    return AuditSeal(key=TEST_AUDIT_KEY, anchors=FileAnchorStore(tmp_path / "anchors.jsonl"))
+
+
+@pytest.fixture
+def sessions(db_url: str, audit_seal: AuditSeal) -> Iterator[sessionmaker[Session]]:
+    """Sessions on the migrated fresh database, sealed with the test's audit key."""
     engine = make_engine(db_url)
     migrate(engine)
-    yield session_factory(engine)
+    yield sealed_sessions(engine, audit_seal)
     engine.dispose()

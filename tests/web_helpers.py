@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.components.embedding import FakeEmbedder
-from service.db import make_engine, migrate, session_factory
 from service.pipeline.members import add_member
+from service.pipeline.storage import open_database
 from service.pipeline.users import create_token, create_user, create_workspace
 from service.settings import Settings
 
@@ -26,10 +26,8 @@ ROLES = {"admin": None, "vera": "viewer", "axel": "assessor"}
 def web(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
     settings = Settings(data_dir=tmp_path / "data")
     settings.data_dir.mkdir()
-    engine = make_engine(settings.database_url)
-    migrate(engine)
     tokens = {}
-    with session_factory(engine)() as session:
+    with open_database(settings)() as session:
         create_workspace(session, "qa", actor="test")
         create_workspace(session, "other", actor="test")
         for name, role in ROLES.items():
@@ -37,7 +35,6 @@ def web(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
             if role:
                 add_member(session, "qa", name, role, actor="test")
             tokens[name] = create_token(session, name, actor="test").token
-    engine.dispose()
     with TestClient(create_app(settings, embedder=FakeEmbedder())) as client:
         yield client, tokens
 

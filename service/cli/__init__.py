@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from service.cli import admin, assess, audit, chat, frameworks, ingest, review, serve
+from service.cli import (
+    admin,
+    assess,
+    audit,
+    chat,
+    database,
+    frameworks,
+    ingest,
+    review,
+    serve,
+    signoff,
+)
 
 app = typer.Typer(
     name="assay",
@@ -20,6 +31,8 @@ app.add_typer(frameworks.app, name="frameworks")
 app.registered_commands.extend(review.app.registered_commands)
 app.add_typer(review.assessments, name="assessments")
 app.add_typer(audit.app, name="audit")
+app.registered_commands.extend(signoff.app.registered_commands)
+app.add_typer(database.app, name="db")
 app.add_typer(admin.users, name="users")
 app.add_typer(admin.workspaces, name="workspaces")
 app.add_typer(admin.members, name="members")

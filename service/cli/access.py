@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from service.db import Session, make_engine, migrate, session_factory, sessionmaker
+from service.db import Session, sessionmaker
 from service.domain.access import Role
+from service.pipeline.storage import open_database
 from service.pipeline.users import authorize, get_user, require_admin
 from service.settings import Settings
 
@@ -28,10 +29,7 @@ def cli_actor() -> str:
 
 def open_sessions(settings: Settings) -> sessionmaker[Session]:
     """Migrate the database and return its sessions, without opening the vector store."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database_url, settings.db)
-    migrate(engine)
-    return session_factory(engine)
+    return open_database(settings)
 
 
 def resolve_actor(

@@ -1,5 +1,6 @@
 """The relational store: the only package that imports SQLAlchemy."""
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.db.access_tables import ApiTokenRow, MembershipRow, UserRow
@@ -7,6 +8,7 @@ from service.db.chat_tables import ConversationRow, MessageRow
 from service.db.engine import make_engine, migrate, session_factory
 from service.db.review_tables import AuditEventRow, AuditHeadRow, ReviewRow
 from service.db.sessions import UnitOfWork, pool_timeout_as_busy
+from service.db.signature_tables import SignatureRow
 from service.db.tables import AssessmentRow, DocumentRow, ProposalRow, WorkspaceRow
 
 __all__ = [
@@ -16,11 +18,13 @@ __all__ = [
     "AuditHeadRow",
     "ConversationRow",
     "DocumentRow",
+    "Engine",
     "MembershipRow",
     "MessageRow",
     "ProposalRow",
     "ReviewRow",
     "Session",
+    "SignatureRow",
     "UnitOfWork",
     "UserRow",
     "WorkspaceRow",

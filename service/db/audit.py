@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -12,8 +13,17 @@ from service.db.review_tables import AuditEventRow, AuditHeadRow
 HEAD_ID = 1
 
 
-def claim_next_seq(session: Session) -> tuple[int, str] | None:
-    """Advance the head by one and return (new seq, hash of the newest event).
+class ClaimedSeq(NamedTuple):
+    """A seq claimed for a new event, the hash it chains to, the chain's key and first keyed seq."""
+
+    seq: int
+    prev_hash: str
+    key_id: str | None
+    keyed_from: int | None
+
+
+def claim_next_seq(session: Session) -> ClaimedSeq | None:
+    """Advance the head by one and return the new seq, the newest hash and the key id.
 
     The UPDATE takes the write lock first: a row lock on PostgreSQL, the database write
     lock on SQLite. Concurrent appenders wait until this transaction ends, so no two
@@ -24,19 +34,22 @@ def claim_next_seq(session: Session) -> tuple[int, str] | None:
         update(AuditHeadRow)
         .where(AuditHeadRow.id == HEAD_ID)
         .values(seq=AuditHeadRow.seq + 1)
-        .returning(AuditHeadRow.seq, AuditHeadRow.hash)
+        .returning(AuditHeadRow.seq, AuditHeadRow.hash, AuditHeadRow.key_id,
+                   AuditHeadRow.keyed_from)
         .execution_options(synchronize_session=False)
     ).one_or_none()
-    return None if claimed is None else (claimed.seq, claimed.hash)
+    if claimed is None:
+        return None
+    return ClaimedSeq(claimed.seq, claimed.hash, claimed.key_id, claimed.keyed_from)
 
 
-def append_event(session: Session, event: AuditEventRow) -> None:
-    """Insert an event whose seq was claimed, and make it the head."""
+def append_event(session: Session, event: AuditEventRow, key_id: str, keyed_from: int) -> None:
+    """Insert an event whose seq was claimed, and make it the head of the keyed chain."""
     session.add(event)
     session.execute(
         update(AuditHeadRow)
         .where(AuditHeadRow.id == HEAD_ID)
-        .values(hash=event.hash)
+        .values(hash=event.hash, key_id=key_id, keyed_from=keyed_from)
         .execution_options(synchronize_session=False)
     )
     session.flush()

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.db.sessions import BlockSession
+from service.errors import ConfigurationError
 from service.settings import DBSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT = 30  # seconds a SQLite writer waits for the file's write lock
+INSUFFICIENT_PRIVILEGE = "42501"
 
 
 def make_engine(url: str, pool: DBSettings | None = None) -> Engine:
@@ -40,14 +45,40 @@ def make_engine(url: str, pool: DBSettings | None = None) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the database schema up to the newest migration."""
+    """Bring the database schema up to the newest migration.
+
+    ConfigurationError if the role may not change the schema (a least-privilege role).
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            raise
+        raise ConfigurationError(
+            "the database role may not change the schema: run `assay db migrate` with "
+            "ASSAY_DB__MIGRATION_URL set to the role that owns the tables"
+        ) from None
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """A factory of block sessions that keep loaded objects usable after commit."""
-    return sessionmaker(engine, class_=BlockSession, expire_on_commit=False)
+def session_factory(
+    engine: Engine,
+    info: dict[str, Any] | None = None,
+    after_commit: Callable[[Session], None] | None = None,
+    after_rollback: Callable[[Session], None] | None = None,
+) -> sessionmaker[Session]:
+    """A factory of block sessions that keep loaded objects usable after commit.
+
+    Every session starts with a copy of ``info``; ``after_commit`` runs once a transaction
+    is committed, ``after_rollback`` once one (or a savepoint) is rolled back.
+    """
+    factory = sessionmaker(engine, class_=BlockSession, expire_on_commit=False, info=info)
+    if after_commit is not None:
+        event.listen(factory, "after_commit", after_commit)
+    if after_rollback is not None:
+        event.listen(factory, "after_soft_rollback",
+                     lambda session, _transaction: after_rollback(session))
+    return factory

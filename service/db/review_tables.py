@@ -42,13 +42,20 @@ class AuditEventRow(Base):
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    chain: Mapped[int] = mapped_column(Integer, server_default="1")
 
 
 class AuditHeadRow(Base):
-    """The single row naming the newest event: appends lock it, and verify checks the tail."""
+    """The single row naming the newest event: appends lock it, and verify checks the tail.
+
+    ``key_id`` names the key the chain is keyed with and ``keyed_from`` its first keyed
+    event (both None until the first keyed event).
+    """
 
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    keyed_from: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -1,10 +1,15 @@
-"""The audit log: one append-only, hash-chained log per installation.
+"""The audit log: one append-only, keyed hash chain per installation.
 
 Every change that matters for an audit is appended with ``record`` in the same transaction
-as the change itself, so that either both are stored or neither. ``verify`` recomputes the
-chain and names the first broken link: an edited event (its hash no longer matches), a
-deleted one (a gap in the sequence), a reordered one (it no longer chains to the event
-before), or a removed tail (the head row names a newer event than the log holds).
+as the change itself, so that either both are stored or neither. Each event's hash is an
+HMAC with the installation's audit key (``service.pipeline.audit_seal``), which lives
+outside the database; after the transaction commits, a signed checkpoint (anchor) of the
+newest event goes outside the database too. ``verify`` (``service.pipeline.audit_verify``)
+recomputes the chain and names the first problem.
+
+A log written before keys existed keeps its unkeyed events: the first append with a key
+writes an ``audit.keyed`` event that chains to the last of them, and every event from there
+on is keyed.
 
 Targets name what was acted on, workspace first when there is one, e.g.
 ``workspace:qa/document:<id>`` or ``user:alice``, so that a workspace's events share a prefix.
@@ -17,17 +22,23 @@ from datetime import UTC, datetime
 from typing import Any
 
 from service.db import AuditEventRow, Session
-from service.db.audit import append_event, claim_next_seq, iter_events, read_head, select_events
-from service.domain.audit import (
-    GENESIS_HASH,
-    AuditEvent,
-    AuditVerification,
-    canonical_json,
-    event_hash,
+from service.db.audit import (
+    ClaimedSeq,
+    append_event,
+    claim_next_seq,
+    read_head,
+    select_events,
 )
+from service.domain.audit import KEYED_CHAIN, AuditEvent, canonical_json
+from service.domain.audit_anchor import AuditAnchor
 from service.errors import ConflictError
+from service.pipeline.audit_seal import AuditSeal, mark_pending, seal_of, write_anchor
+from service.pipeline.audit_verify import event_of, verify
 
 SYSTEM_ACTOR = "system"
+KEYED_ACTION = "audit.keyed"
+__all__ = ["SYSTEM_ACTOR", "anchor_chain", "list_events", "record", "verify",
+           "workspace_target"]
 
 
 def workspace_target(slug: str, *path: str) -> str:
@@ -35,12 +46,43 @@ def workspace_target(slug: str, *path: str) -> str:
     return "/".join((f"workspace:{slug}", *path))
 
 
-def _event(row: AuditEventRow) -> AuditEvent:
-    return AuditEvent(
-        seq=row.seq, at=row.at, actor=row.actor, action=row.action, target=row.target,
-        before=row.before, after=row.after, reason=row.reason, prev_hash=row.prev_hash,
-        hash=row.hash,
-    )
+def _claim(session: Session) -> ClaimedSeq:
+    claimed = claim_next_seq(session)
+    if claimed is None:
+        raise ConflictError("the audit log has lost its head row; run `assay audit verify`")
+    return claimed
+
+
+def _append(
+    session: Session, seal: AuditSeal, claimed: ClaimedSeq, keyed_from: int,
+    fields: dict[str, Any],
+) -> AuditEvent:
+    unsigned = AuditEvent(seq=claimed.seq, at=datetime.now(UTC), prev_hash=claimed.prev_hash,
+                          hash="", chain=KEYED_CHAIN, **fields)
+    event = unsigned.model_copy(update={"hash": unsigned.expected_hash(seal.key)})
+    append_event(session, AuditEventRow(**event.model_dump()), seal.key_id, keyed_from)
+    mark_pending(session, event.seq, event.hash, keyed_from)
+    return event
+
+
+def _keyed_claim(session: Session, seal: AuditSeal) -> tuple[ClaimedSeq, int]:
+    """Claim a seq in the keyed chain, keying a legacy chain first; and its first keyed seq."""
+    claimed = _claim(session)
+    if claimed.key_id is not None and claimed.key_id != seal.key_id:
+        raise ConflictError(
+            f"the audit log is keyed with audit key {claimed.key_id}, not with this one "
+            f"({seal.key_id}): restore the original audit key from your backup"
+        )
+    if claimed.keyed_from is not None:
+        return claimed, claimed.keyed_from
+    if claimed.seq == 1:
+        return claimed, 1
+    legacy = {"legacy_events": claimed.seq - 1, "legacy_head": claimed.prev_hash,
+              "key_id": seal.key_id}
+    _append(session, seal, claimed, claimed.seq, {
+        "actor": SYSTEM_ACTOR, "action": KEYED_ACTION, "target": "audit", "after": legacy,
+        "reason": "events from here on are chained with the audit key"})
+    return _claim(session), claimed.seq
 
 
 def record(
@@ -57,60 +99,13 @@ def record(
     ``before`` and ``after`` must be JSON values; they are stored as their JSON round trip,
     which is exactly what is hashed.
     """
-    claimed = claim_next_seq(session)
-    if claimed is None:
-        raise ConflictError("the audit log has lost its head row; run `assay audit verify`")
-    seq, prev_hash = claimed
-    before, after = json.loads(canonical_json(before)), json.loads(canonical_json(after))
-    at = datetime.now(UTC)
-    digest = event_hash(seq, at, actor, action, target, before, after, reason, prev_hash)
-    row = AuditEventRow(
-        seq=seq, at=at, actor=actor, action=action, target=target, before=before,
-        after=after, reason=reason, prev_hash=prev_hash, hash=digest,
-    )
-    append_event(session, row)
-    return _event(row)
-
-
-def _first_problem(row: AuditEventRow, expected_seq: int, prev_hash: str) -> tuple[int, str] | None:
-    if row.seq != expected_seq:
-        if row.seq > expected_seq:
-            return expected_seq, f"event {expected_seq} is missing (deleted)"
-        return row.seq, f"event {row.seq} is out of sequence"
-    if row.prev_hash != prev_hash:
-        return row.seq, f"event {row.seq} does not chain to the event before it (reordered)"
-    if _event(row).expected_hash() != row.hash:
-        return row.seq, f"event {row.seq} does not match its hash (edited)"
-    return None
-
-
-def _tail_problem(session: Session, last_seq: int, last_hash: str) -> tuple[int, str] | None:
-    head = read_head(session)
-    if head is None:
-        return last_seq + 1, "the head row of the log is missing"
-    if head.seq > last_seq:
-        return last_seq + 1, f"events {last_seq + 1}-{head.seq} are missing (the log was cut)"
-    if head.seq < last_seq:
-        return head.seq + 1, f"event {head.seq + 1} was added outside the log"
-    if head.hash != last_hash:
-        return max(last_seq, 1), f"event {last_seq} is not the newest event the log recorded"
-    return None
-
-
-def verify(session: Session) -> AuditVerification:
-    """Recompute the whole chain; ``first_broken`` is the seq of the first broken link."""
-    events, expected_seq, prev_hash = 0, 1, GENESIS_HASH
-    problem: tuple[int, str] | None = None
-    for row in iter_events(session):
-        events += 1
-        if problem is None:
-            problem = _first_problem(row, expected_seq, prev_hash)
-        expected_seq, prev_hash = row.seq + 1, row.hash
-    if problem is None:
-        problem = _tail_problem(session, expected_seq - 1, prev_hash)
-    if problem is None:
-        return AuditVerification(ok=True, events=events)
-    return AuditVerification(ok=False, events=events, first_broken=problem[0], problem=problem[1])
+    seal = seal_of(session)
+    claimed, keyed_from = _keyed_claim(session, seal)
+    return _append(session, seal, claimed, keyed_from, {
+        "actor": actor, "action": action, "target": target,
+        "before": json.loads(canonical_json(before)), "after": json.loads(canonical_json(after)),
+        "reason": reason,
+    })
 
 
 def list_events(
@@ -118,4 +113,17 @@ def list_events(
 ) -> list[AuditEvent]:
     """Events in seq order after ``after_seq``; with a workspace, only the events inside it."""
     scope = None if workspace is None else workspace_target(workspace)
-    return [_event(row) for row in select_events(session, scope, after_seq, limit)]
+    return [event_of(row) for row in select_events(session, scope, after_seq, limit)]
+
+
+def anchor_chain(session: Session) -> AuditAnchor:
+    """Verify the chain, then append a signed checkpoint of its newest event to the anchors.
+
+    A broken chain is not anchored (ConflictError): that would vouch for the damage.
+    """
+    result = verify(session)
+    head = read_head(session)
+    if not result.ok or head is None:
+        raise ConflictError(f"the audit log does not verify ({result.problem}: "
+                            f"{result.detail}); it is not anchored")
+    return write_anchor(seal_of(session), head.seq, head.hash, result.keyed_from)

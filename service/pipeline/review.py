@@ -25,6 +25,7 @@ from service.domain.review import (
 )
 from service.errors import InvalidInputError, NotFoundError
 from service.pipeline.audit import record, workspace_target
+from service.pipeline.signatures import require_unsigned
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,12 @@ def review_proposal(
     actor: str,
     workspace: str | None = None,
 ) -> ReviewRecord:
-    """Record a decision on a proposal; with ``workspace``, the assessment must be in it."""
+    """Record a decision on a proposal; with ``workspace``, the assessment must be in it.
+
+    A signed assessment refuses decisions (ConflictError) until it is re-opened.
+    """
     assessment, slug = open_assessment(session, decision.assessment_id, workspace)
+    require_unsigned(session, assessment.id)
     ref_id = registry.requirement(assessment.framework_id, decision.ref).ref_id
     proposal = find_proposal(session, assessment.id, ref_id)
     if proposal is None:

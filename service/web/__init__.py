@@ -24,6 +24,7 @@ from service.web.routes import (
     reports,
     requirement,
     review,
+    signoff,
     workspaces,
 )
 from service.web.session import SessionSigner, load_key
@@ -33,7 +34,7 @@ STATIC_PATH = "/static"
 
 router = APIRouter(include_in_schema=False)
 for module in (auth, workspaces, documents, passages, assessments, review, requirement,
-               reports, chat, frameworks, audit):
+               reports, signoff, chat, frameworks, audit):
     router.include_router(module.router)
 
 

@@ -7,8 +7,10 @@ from datetime import datetime
 
 from service.api.services import Services
 from service.domain.catalog import FrameworkInfo, Scale
+from service.domain.signature import Signature
 from service.pipeline.report import load_assessment
 from service.pipeline.review import effective_status
+from service.pipeline.signoff import list_signatures
 from service.web.review_rows import ReviewRow, build_rows
 
 
@@ -23,6 +25,12 @@ class AssessmentView:
     status: str
     created_at: datetime
     rows: list[ReviewRow]
+    signatures: list[Signature]
+
+    @property
+    def standing(self) -> list[Signature]:
+        """The signatures that stand: while any does, the assessment takes no reviews."""
+        return [s for s in self.signatures if s.active]
 
     @property
     def themes(self) -> list[str]:
@@ -50,6 +58,7 @@ def load_view(svc: Services, workspace: str, assessment_id: str) -> AssessmentVi
     """The assessment, only if it belongs to the workspace (NotFoundError otherwise)."""
     with svc.context.sessions() as session:
         reviews = effective_status(session, assessment_id, workspace)
+        signatures = list_signatures(session, assessment_id, workspace)
     header, proposals = load_assessment(svc.context, assessment_id)
     return AssessmentView(
         id=str(header["assessment_id"]),
@@ -59,4 +68,5 @@ def load_view(svc: Services, workspace: str, assessment_id: str) -> AssessmentVi
         status=str(header["status"]),
         created_at=datetime.fromisoformat(str(header["created_at"])),
         rows=build_rows(proposals, reviews),
+        signatures=signatures,
     )

@@ -20,8 +20,8 @@ import uvicorn
 
 from service.app import create_app
 from service.components.jobs import JobRunner
-from service.db import make_engine, migrate, session_factory
 from service.pipeline.members import add_member
+from service.pipeline.storage import open_database
 from service.pipeline.users import create_token, create_user, create_workspace
 from service.settings import Settings
 from tests.conftest import CachingEmbedder
@@ -53,9 +53,7 @@ class LiveServer:
 
 
 def _users(settings: Settings) -> dict[str, str]:
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    sessions = session_factory(engine)
+    sessions = open_database(settings)
     tokens = {}
     with sessions() as session:
         create_workspace(session, WORKSPACE, actor="test")
@@ -64,7 +62,6 @@ def _users(settings: Settings) -> dict[str, str]:
             if role is not None:
                 add_member(session, WORKSPACE, name, role, actor="test")
             tokens[name] = create_token(session, name, actor="test").token
-    engine.dispose()
     return tokens
 
 

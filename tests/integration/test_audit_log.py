@@ -1,4 +1,4 @@
-"""The audit log on SQLite and PostgreSQL: appends chain, and tampering is detected."""
+"""The audit log on SQLite and PostgreSQL: appends chain, and tampering is named."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
 from service.db import Session, sessionmaker
-from service.domain.audit import AuditEvent
+from service.domain.audit import AuditEvent, AuditProblem
 from service.pipeline.audit import list_events, record, verify
+from service.pipeline.audit_seal import AuditSeal
 
 pytestmark = pytest.mark.integration
 pytest_plugins = ["tests.databases"]
@@ -45,16 +46,23 @@ def tamper(sessions: sessionmaker[Session], *statements: str) -> None:
 def five(sessions: sessionmaker[Session]) -> Iterator[sessionmaker[Session]]:
     append(sessions, 5)
     with sessions() as session:
-        assert verify(session).model_dump() == {
-            "ok": True, "events": 5, "first_broken": None, "problem": None}
+        result = verify(session)
+    assert result.model_dump(exclude={"anchor"}) == {
+        "ok": True, "events": 5, "first_broken": None, "problem": None, "detail": None,
+        "keyed_from": 1}
+    assert result.anchor is not None and result.anchor.seq == 5
     yield sessions
 
 
-def check(sessions: sessionmaker[Session], events: int, first_broken: int, word: str) -> None:
+def check(
+    sessions: sessionmaker[Session], events: int, first_broken: int, problem: AuditProblem,
+    word: str,
+) -> None:
     with sessions() as session:
         result = verify(session)
     assert (result.ok, result.events, result.first_broken) == (False, events, first_broken)
-    assert result.problem is not None and word in result.problem
+    assert result.problem == problem
+    assert result.detail is not None and word in result.detail
 
 
 def test_an_empty_log_verifies(sessions: sessionmaker[Session]) -> None:
@@ -63,7 +71,9 @@ def test_an_empty_log_verifies(sessions: sessionmaker[Session]) -> None:
         assert verify(session).events == 0
 
 
-def test_events_chain_and_read_back_unchanged(five: sessionmaker[Session]) -> None:
+def test_events_chain_and_read_back_unchanged(
+    five: sessionmaker[Session], audit_seal: AuditSeal
+) -> None:
     with five() as session:
         events = list_events(session)
     assert [e.seq for e in events] == [1, 2, 3, 4, 5]
@@ -71,7 +81,8 @@ def test_events_chain_and_read_back_unchanged(five: sessionmaker[Session]) -> No
     assert events[0].prev_hash == "0" * 64
     assert events[2].before == {"n": 2, "list": [1, 2.5, None]}
     assert events[2].after == {"n": 3, "text": "é ✓"}
-    assert all(e.expected_hash() == e.hash for e in events)
+    assert all(e.expected_hash(audit_seal.key) == e.hash for e in events)
+    assert all(e.chain == 2 for e in events)
 
 
 @pytest.mark.parametrize(("column", "value"), [
@@ -80,7 +91,7 @@ def test_events_chain_and_read_back_unchanged(five: sessionmaker[Session]) -> No
 ])
 def test_an_edited_field_is_named(five: sessionmaker[Session], column: str, value: str) -> None:
     tamper(five, f"UPDATE audit_events SET {column} = {value} WHERE seq = 3")
-    check(five, 5, 3, "edited")
+    check(five, 5, 3, AuditProblem.REWRITTEN, "edited")
 
 
 def test_edited_json_is_named(five: sessionmaker[Session]) -> None:
@@ -88,53 +99,70 @@ def test_edited_json_is_named(five: sessionmaker[Session]) -> None:
         dialect = session.connection().dialect.name
     cast = "::json" if dialect == "postgresql" else ""
     tamper(five, f"""UPDATE audit_events SET after = '{{"n": 99}}'{cast} WHERE seq = 2""")
-    check(five, 5, 2, "edited")
+    check(five, 5, 2, AuditProblem.REWRITTEN, "edited")
 
 
-def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(five: sessionmaker[Session]) -> None:
+def test_an_edit_rehashed_with_the_key_breaks_the_next_link(
+    five: sessionmaker[Session], audit_seal: AuditSeal
+) -> None:
     with five() as session:
         third = list_events(session)[2]
-    rehashed = third.model_copy(update={"actor": "mallory"}).expected_hash()
+    rehashed = third.model_copy(update={"actor": "mallory"}).expected_hash(audit_seal.key)
     tamper(five, f"UPDATE audit_events SET actor = 'mallory', hash = '{rehashed}' WHERE seq = 3")
-    check(five, 5, 4, "does not chain")
+    check(five, 5, 4, AuditProblem.REORDERED, "does not chain")
 
 
 def test_a_deleted_event_is_named(five: sessionmaker[Session]) -> None:
     tamper(five, "DELETE FROM audit_events WHERE seq = 2")
-    check(five, 4, 2, "missing")
+    check(five, 4, 2, AuditProblem.DELETED, "missing")
 
 
 def test_a_deleted_first_event_is_named(five: sessionmaker[Session]) -> None:
     tamper(five, "DELETE FROM audit_events WHERE seq = 1")
-    check(five, 4, 1, "missing")
+    check(five, 4, 1, AuditProblem.DELETED, "missing")
 
 
 def test_a_cut_tail_is_named(five: sessionmaker[Session]) -> None:
     tamper(five, "DELETE FROM audit_events WHERE seq >= 4")
-    check(five, 3, 4, "missing")
+    check(five, 3, 4, AuditProblem.TRUNCATED, "missing")
 
 
 def test_swapped_events_are_named(five: sessionmaker[Session]) -> None:
     tamper(five, "UPDATE audit_events SET seq = -1 WHERE seq = 3",
            "UPDATE audit_events SET seq = 3 WHERE seq = 4",
            "UPDATE audit_events SET seq = 4 WHERE seq = -1")
-    check(five, 5, 3, "reordered")
+    check(five, 5, 3, AuditProblem.REORDERED, "reordered")
 
 
-def test_an_event_slipped_in_with_a_valid_hash_is_named(five: sessionmaker[Session]) -> None:
-    with five() as session:
+def insert_after_last(sessions: sessionmaker[Session], key: bytes, chain: int) -> None:
+    """Slip an event in with plain SQL, hashed with ``key`` under the ``chain`` rule."""
+    with sessions() as session:
         last = list_events(session)[-1]
     forged = AuditEvent(seq=6, at=datetime.now(UTC), actor="mallory", action="user.created",
-                        target="user:mallory", prev_hash=last.hash, hash="")
-    with five() as session:
+                        target="user:mallory", prev_hash=last.hash, hash="", chain=chain)
+    with sessions() as session:
         session.execute(
-            text("INSERT INTO audit_events (seq, at, actor, action, target, prev_hash, hash) "
-                 "VALUES (6, :at, :actor, :action, :target, :prev_hash, :hash)"),
-            forged.model_dump(include={"at", "actor", "action", "target", "prev_hash"})
-            | {"hash": forged.expected_hash()},
+            text("INSERT INTO audit_events (seq, at, actor, action, target, prev_hash, hash, "
+                 "chain) VALUES (6, :at, :actor, :action, :target, :prev_hash, :hash, :chain)"),
+            forged.model_dump(include={"at", "actor", "action", "target", "prev_hash", "chain"})
+            | {"hash": forged.expected_hash(key)},
         )
         session.commit()
-    check(five, 6, 6, "outside")
+
+
+def test_an_event_slipped_in_with_the_key_is_named(
+    five: sessionmaker[Session], audit_seal: AuditSeal
+) -> None:
+    insert_after_last(five, audit_seal.key, 2)
+    check(five, 6, 6, AuditProblem.INSERTED, "outside")
+
+
+@pytest.mark.parametrize("chain", [1, 2])
+def test_an_event_slipped_in_without_the_key_is_rewritten(
+    five: sessionmaker[Session], chain: int
+) -> None:
+    insert_after_last(five, bytes(32), chain)
+    check(five, 6, 6, AuditProblem.REWRITTEN, "audit key")
 
 
 def test_the_guard_refuses_updates_and_deletes(five: sessionmaker[Session]) -> None:

@@ -1,14 +1,33 @@
-"""The audit hash: canonical JSON, UTC times, and a hash that covers every field."""
+"""The audit hash: canonical JSON, UTC times, a keyed hash over every field, signed anchors."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
+import stat
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
-from service.domain.audit import GENESIS_HASH, AuditEvent, canonical_json, event_hash, utc_iso
+from service.domain.audit import (
+    GENESIS_HASH,
+    KEYED_CHAIN,
+    LEGACY_CHAIN,
+    AuditEvent,
+    canonical_json,
+    key_id,
+    utc_iso,
+)
+from service.domain.audit_anchor import AuditAnchor
+from service.errors import ConfigurationError
+from service.pipeline.audit_seal import load_seal
+from service.settings import AuditSettings, Settings
 
 AT = datetime(2026, 11, 23, 3, 4, 5, 678901, tzinfo=UTC)
+KEY = bytes(range(32))
 
 
 def event(**changes: object) -> AuditEvent:
@@ -32,7 +51,7 @@ def test_times_hash_as_utc_whatever_their_zone() -> None:
     assert utc_iso(AT) == "2026-11-23T03:04:05.678901+00:00"
     assert utc_iso(AT.replace(tzinfo=None)) == utc_iso(AT)
     assert utc_iso(AT.astimezone(timezone(timedelta(hours=2)))) == utc_iso(AT)
-    assert event(at=AT.replace(tzinfo=None)).expected_hash() == event().expected_hash()
+    assert event(at=AT.replace(tzinfo=None)).expected_hash(KEY) == event().expected_hash(KEY)
 
 
 @pytest.mark.parametrize(("field", "value"), [
@@ -40,12 +59,56 @@ def test_times_hash_as_utc_whatever_their_zone() -> None:
     ("action", "review.accept"), ("target", "workspace:qa"), ("before", {"level": 3}),
     ("after", {"level": 5, "proposed_level": 3}), ("reason", None), ("prev_hash", "1" * 64),
 ])
-def test_every_field_is_covered(field: str, value: object) -> None:
-    assert event(**{field: value}).expected_hash() != event().expected_hash()
+@pytest.mark.parametrize("chain", [LEGACY_CHAIN, KEYED_CHAIN])
+def test_every_field_is_covered(field: str, value: object, chain: int) -> None:
+    assert (event(chain=chain, **{field: value}).expected_hash(KEY)
+            != event(chain=chain).expected_hash(KEY))
 
 
-def test_the_hash_is_sha256_hex_of_the_fields() -> None:
-    digest = event_hash(1, AT, "a", "b", "c", None, None, None, GENESIS_HASH)
-    assert len(digest) == 64 and int(digest, 16) >= 0
-    assert digest == event(actor="a", action="b", target="c", after=None,
-                           reason=None).expected_hash()
+def test_the_keyed_hash_is_an_hmac_that_another_key_cannot_forge() -> None:
+    keyed = event().expected_hash(KEY)
+    message = canonical_json(event().fields() | {"chain": KEYED_CHAIN}).encode()
+    assert keyed == hmac.new(KEY, message, hashlib.sha256).hexdigest()
+    assert keyed != event().expected_hash(bytes(32))
+    plain = hashlib.sha256(canonical_json(event().fields()).encode()).hexdigest()
+    assert keyed != plain
+    assert event(chain=LEGACY_CHAIN).expected_hash(KEY) == plain
+
+
+def test_anchors_are_signed_over_every_field() -> None:
+    anchor = AuditAnchor.sign(KEY, 5, "a" * 64, AT, 1)
+    assert anchor.signed_by(KEY) and anchor.key_id == key_id(KEY)
+    assert not anchor.signed_by(bytes(32))
+    for change in ({"seq": 6}, {"head": "b" * 64}, {"at": AT + timedelta(seconds=1)},
+                   {"keyed_from": None}):
+        assert not anchor.model_copy(update=change).signed_by(KEY)
+
+
+def test_the_audit_key_file_is_created_once_private_and_kept(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    seal = load_seal(settings)
+    path = settings.data_dir / "audit.key"
+    assert len(seal.key) == 32
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert load_seal(settings).key == seal.key
+    assert seal.anchors.location == str(settings.data_dir / "audit-anchors.jsonl")
+
+
+@pytest.mark.parametrize("content", ["", "abcd\n", "zz" * 32, "00" * 31, "00" * 33])
+def test_an_audit_key_file_of_the_wrong_length_is_refused_not_replaced(
+    tmp_path: Path, content: str
+) -> None:
+    path = tmp_path / "audit.key"
+    path.write_text(content)
+    settings = Settings(data_dir=tmp_path, audit=AuditSettings(key_file=path))
+    with pytest.raises(ConfigurationError, match="Restore it from your backup"):
+        load_seal(settings)
+    assert path.read_text() == content
+
+
+def test_the_audit_key_may_come_from_a_setting(tmp_path: Path) -> None:
+    given = Settings(data_dir=tmp_path, audit=AuditSettings(key=SecretStr("ab" * 32)))
+    assert load_seal(given).key == bytes.fromhex("ab" * 32)
+    assert not (tmp_path / "audit.key").exists()
+    with pytest.raises(ConfigurationError, match="64 hex digits"):
+        load_seal(Settings(data_dir=tmp_path, audit=AuditSettings(key=SecretStr("ab"))))

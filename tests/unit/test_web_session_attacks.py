@@ -20,8 +20,8 @@ from itsdangerous import URLSafeTimedSerializer
 
 from service.app import create_app
 from service.components.embedding import FakeEmbedder
-from service.db import make_engine, migrate, session_factory
 from service.pipeline.members import add_member
+from service.pipeline.storage import open_database
 from service.pipeline.users import create_token, create_user, revoke_token
 from service.settings import Settings
 from service.web.session import KEY_FILE, SALT, SESSION_COOKIE
@@ -49,12 +49,8 @@ def test_a_fresh_server_has_its_key_before_serving_and_refuses_empty_key_cookies
     tmp_path: Path,
 ) -> None:
     settings = Settings(data_dir=tmp_path / "data")
-    engine = make_engine(settings.database_url)
-    settings.data_dir.mkdir()
-    migrate(engine)
-    with session_factory(engine)() as session:
+    with open_database(settings)() as session:
         create_user(session, "admin", is_admin=True, actor="test")
-    engine.dispose()
     app = create_app(settings, embedder=FakeEmbedder())
     key_file = settings.data_dir / KEY_FILE
     assert len(bytes.fromhex(key_file.read_text())) == 32  # written before any request
@@ -85,8 +81,7 @@ def test_signing_out_ends_the_cookie(web: Web) -> None:
 def test_revoking_the_token_or_changing_the_role_ends_the_cookie(web: Web, tmp_path: Path
                                                                  ) -> None:
     client, tokens = web
-    engine = make_engine(Settings(data_dir=tmp_path / "data").database_url)
-    sessions = session_factory(engine)
+    sessions = open_database(Settings(data_dir=tmp_path / "data"))
     sign_in(client, tokens["admin"])
     kept = client.cookies[SESSION_COOKIE]
     with sessions() as session:
@@ -104,7 +99,6 @@ def test_revoking_the_token_or_changing_the_role_ends_the_cookie(web: Web, tmp_p
     client.cookies.clear()
     client.cookies.set(SESSION_COOKIE, vera)
     assert client.get("/w/qa/documents", follow_redirects=False).status_code == 303
-    engine.dispose()
 
 
 def test_malformed_cookies_are_a_sign_in_not_a_500(web: Web) -> None:

@@ -24,10 +24,12 @@ from service.api.schemas.assessments import (
     ResultPublic,
 )
 from service.api.schemas.jobs import JobPublic
+from service.api.schemas.signatures import SignaturePublic
 from service.pipeline.assess import AssessmentRequest
 from service.pipeline.history import compare_assessments
 from service.pipeline.report import build_report, load_assessment
 from service.pipeline.review import open_assessment
+from service.pipeline.signoff import list_signatures
 
 router = APIRouter(prefix="/workspaces/{slug}/assessments", tags=["assessments"])
 ERRORS = error_responses(401, 404, 422)
@@ -58,12 +60,14 @@ def compare(
 def get_assessment(
     slug: ViewerSlug, assessment_id: str, session: SessionDep, context: ContextDep
 ) -> AssessmentPublic:
-    """The assessment and its proposals so far (a running one grows as it goes)."""
+    """The assessment, its proposals so far (a running one grows as it goes), its signatures."""
     open_assessment(session, assessment_id, slug)
     header, proposals = load_assessment(context, assessment_id)
     results = [ResultPublic.model_validate(p.model_dump(include=set(ResultPublic.model_fields)))
                for p in proposals]
-    return AssessmentPublic.model_validate(header | {"results": results})
+    signatures = [SignaturePublic.of(s) for s in list_signatures(session, assessment_id, slug)]
+    return AssessmentPublic.model_validate(
+        header | {"results": results, "signatures": signatures})
 
 
 @router.get("/{assessment_id}/report", responses=ERRORS)

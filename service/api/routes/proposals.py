@@ -78,7 +78,7 @@ def list_proposals(
 
 
 @router.post("/proposals/{ref}/review", status_code=201,
-             responses=error_responses(401, 403, 404, 422))
+             responses=error_responses(401, 403, 404, 409, 422))
 def review(
     slug: ReviewerSlug, assessment_id: str, ref: str, body: ReviewCreate,
     session: SessionDep, services: ServicesDep, user: CurrentUser,

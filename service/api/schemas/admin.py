@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from service.api.schemas.common import UtcDatetime
 from service.domain.access import Role
-from service.domain.audit import AuditEvent
+from service.domain.audit import AuditEvent, AuditProblem
 
 
 class UserCreate(BaseModel):
@@ -89,10 +89,20 @@ class AuditList(BaseModel):
     events: list[AuditEventPublic]
 
 
+class AnchorPublic(BaseModel):
+    """The signed checkpoint the chain was checked against."""
+
+    seq: int
+    at: UtcDatetime
+
+
 class VerificationPublic(BaseModel):
-    """The result of recomputing the whole chain; ``first_broken`` is the first bad event."""
+    """The result of checking the keyed chain and the newest anchor; ``problem`` names it."""
 
     ok: bool
     events: int
     first_broken: int | None
-    problem: str | None
+    problem: AuditProblem | None
+    detail: str | None = None
+    keyed_from: int | None = None
+    anchor: AnchorPublic | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from service.api.schemas.common import UtcDatetime
+from service.api.schemas.signatures import SignaturePublic
 from service.domain.assessment import Citation, FacetStatus, ProposalStatus
 from service.domain.catalog import FacetKind
 from service.domain.history import AssessmentComparison, AssessmentSide
@@ -57,6 +58,7 @@ class AssessmentPublic(BaseModel):
     status: str
     created_at: UtcDatetime
     results: list[ResultPublic]
+    signatures: list[SignaturePublic] = []
 
 
 class ThemePublic(BaseModel):

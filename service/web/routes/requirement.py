@@ -46,5 +46,5 @@ def requirement_detail(
         "row": row, "p": row.proposal, "requirement": requirement,
         "passages": cited_passages(svc.context, access.workspace, row.proposal),
         "history": list(reversed(history)), "carried": carried, "neighbours": neighbours,
-        "can_review": access.can(Role.REVIEWER), "done": DONE.get(done, ""),
+        "can_review": access.can(Role.REVIEWER) and not view.standing, "done": DONE.get(done, ""),
     })

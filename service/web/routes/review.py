@@ -40,7 +40,7 @@ def review_table(
     return page(request, "review_table.html", {
         "access": access, "visitor": access.visitor, "nav": "assessments", "view": view,
         "rows": rows, "query": query, "statuses": STATUS_FILTERS,
-        "can_review": access.can(Role.REVIEWER), "tab": "review",
+        "can_review": access.can(Role.REVIEWER) and not view.standing, "tab": "review",
     })
 
 
