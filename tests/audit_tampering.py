@@ -51,7 +51,8 @@ def rewrite_with_sha256(
     with sessions() as session:
         events = list_events(session, limit=10**6)
     prev = events[0].prev_hash
-    statements, params = [], {}
+    statements: list[str] = []
+    params: dict[str, str] = {}
     for event in events:
         changed = event.model_copy(update={"prev_hash": prev})
         if event.seq == seq:

@@ -105,7 +105,11 @@ def test_review_commands(env: None, sessions: sessionmaker[Session]) -> None:
 def test_audit_verify_exits_1_when_broken(env: None, sessions: sessionmaker[Session]) -> None:
     for name in ("ann", "ben", "cid"):
         assert run("users", "create", name).exit_code == 0
-    assert run_json("audit", "verify") == {"ok": True, "events": 3, "first_broken": None}
+    verified = run_json("audit", "verify")
+    assert verified | {"anchor": None} == {
+        "ok": True, "events": 3, "first_broken": None, "problem": None, "detail": None,
+        "keyed_from": 1, "anchor": None}
+    assert verified["anchor"]["seq"] == 3
     assert run("audit", "verify").stdout == "audit log intact: 3 events\n"
     listed = run_json("audit", "list")["events"]
     assert [e["target"] for e in listed] == ["user:ann", "user:ben", "user:cid"]
@@ -118,5 +122,32 @@ def test_audit_verify_exits_1_when_broken(env: None, sessions: sessionmaker[Sess
         session.commit()
     broken = run("audit", "verify", "--json")
     assert broken.exit_code == 1
-    assert json.loads(broken.stdout) == {"ok": False, "events": 3, "first_broken": 2}
-    assert "event 2 does not match its hash" in broken.stderr
+    assert json.loads(broken.stdout) | {"anchor": None, "detail": None} == {
+        "ok": False, "events": 3, "first_broken": 2, "problem": "rewritten", "detail": None,
+        "keyed_from": 1, "anchor": None}
+    assert "event 2 does not match its keyed hash" in broken.stderr
+    refused = run("audit", "anchor")
+    assert (refused.exit_code, "not anchored" in refused.stderr) == (1, True)
+
+
+def test_audit_anchor_and_a_rollback_by_name(env: None, sessions: sessionmaker[Session],
+                                             tmp_path: Path) -> None:
+    assert run("users", "create", "ann").exit_code == 0
+    anchors = tmp_path / "data" / "audit-anchors.jsonl"
+    anchored = run_json("audit", "anchor")
+    assert (anchored["seq"], anchored["path"]) == (1, str(anchors))
+    assert len(anchors.read_text().splitlines()) == 2
+    assert run("users", "create", "ben").exit_code == 0
+    with sessions() as session:
+        if session.connection().dialect.name == "postgresql":
+            session.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+        else:
+            session.execute(text("DROP TRIGGER audit_events_no_delete"))
+        session.execute(text("DELETE FROM audit_events WHERE seq = 2"))
+        session.execute(text("UPDATE audit_head SET seq = 1, hash = "
+                             "(SELECT hash FROM audit_events WHERE seq = 1)"))
+        session.commit()
+    rolled = run("audit", "verify", "--json")
+    assert rolled.exit_code == 1
+    assert json.loads(rolled.stdout)["problem"] == "rolled_back"
+    assert "older copy" in rolled.stderr
