@@ -24,7 +24,7 @@ app = typer.Typer()
 def _read_token(token_file: Path | None) -> str:
     """The signer's token: from the file, or typed at a hidden prompt."""
     if token_file is None:
-        return str(typer.prompt("API token of the signer", hide_input=True))
+        return str(typer.prompt("API token of the signer", hide_input=True, err=True))
     try:
         return token_file.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as error:

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import os
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -112,3 +113,10 @@ def test_the_audit_key_may_come_from_a_setting(tmp_path: Path) -> None:
     assert not (tmp_path / "audit.key").exists()
     with pytest.raises(ConfigurationError, match="64 hex digits"):
         load_seal(Settings(data_dir=tmp_path, audit=AuditSettings(key=SecretStr("ab"))))
+
+
+def test_concurrent_first_starts_create_one_key(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        keys = set(pool.map(lambda _n: load_seal(settings).key, range(32)))
+    assert len(keys) == 1
