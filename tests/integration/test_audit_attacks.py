@@ -153,3 +153,17 @@ def test_a_restored_sqlite_file_is_a_rollback(tmp_path: Path, audit_seal: AuditS
     engine.dispose()
     assert (result.events, result.problem, result.first_broken) == (
         2, AuditProblem.ROLLED_BACK, 3)
+
+
+def test_a_copy_that_grew_back_to_the_anchored_length_is_a_rollback(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Anchored at 5 twice, with two different heads: the database forked."""
+    append(sessions, 3)
+    backup = snapshot(sessions)
+    append(sessions, 2, start=3)
+    restore(sessions, backup)
+    append(sessions, 2, start=100)
+    result = checked(sessions)
+    assert (result.events, result.problem, result.first_broken) == (
+        5, AuditProblem.ROLLED_BACK, 5)
