@@ -16,7 +16,7 @@ from service.pipeline.storage import open_database
 from service.pipeline.users import create_token, create_user
 from service.settings import Settings
 from tests.assessments import store_assessment
-from tests.unit.test_web_pages import sign_in
+from tests.web_helpers import sign_in
 
 
 @pytest.fixture
