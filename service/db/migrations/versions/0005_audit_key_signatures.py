@@ -5,7 +5,7 @@ never re-keyed; the first keyed append chains to them. The columns are added in 
 table rebuild), so the append-only triggers stay.
 
 Revision ID: 0004_audit_key_signatures
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-03
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_audit_key_signatures"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
