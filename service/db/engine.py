@@ -75,7 +75,8 @@ def session_factory(
     Every session starts with a copy of ``info``; ``after_commit`` runs once a transaction
     is committed, ``after_rollback`` once one (or a savepoint) is rolled back.
     """
-    factory = sessionmaker(engine, class_=BlockSession, expire_on_commit=False, info=info)
+    factory: sessionmaker[Session] = sessionmaker(
+        engine, class_=BlockSession, expire_on_commit=False, info=info)
     if after_commit is not None:
         event.listen(factory, "after_commit", after_commit)
     if after_rollback is not None:
