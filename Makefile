@@ -10,7 +10,7 @@ WHEELS ?= $(HOME)/.cache/assay-wheels
 LLAMA_CPP_VERSION := 0.3.36
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup demo stop serve test lint unit integration browser browser-setup bench schemas clean
+.PHONY: setup demo stop serve test lint unit integration browser browser-setup ocr-setup bench schemas clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[dev,local,openai,ollama]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) ocr-setup
+
+# scanned evidence is read by Debian's Tesseract (more languages: tesseract-ocr-deu, -fra, ...)
+ocr-setup:
+	command -v tesseract >/dev/null || { apt-get update -q && apt-get install -y -q tesseract-ocr tesseract-ocr-eng; }
 
 # the browser tests drive Debian's Chromium (Playwright's own download needs the internet)
 CHROMIUM := /usr/bin/chromium
@@ -52,7 +56,7 @@ integration: setup
 browser: setup browser-setup
 	$(BIN)/pytest -q -m browser tests/browser
 
-test: lint browser-setup
+test: lint browser-setup ocr-setup
 	$(BIN)/pytest -q
 
 bench: setup

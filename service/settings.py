@@ -174,6 +174,27 @@ class IngestSettings(BaseModel):
     chunk_overlap: int = Field(default=150, ge=0)
 
 
+class OcrSettings(BaseModel):
+    """Reading scans and screenshots with Tesseract: languages, time and size bounds."""
+
+    languages: str = Field(
+        default="eng", pattern=r"^[a-z_]{3,}(?:\+[a-z_]{3,})*$",
+        description="Tesseract languages joined by '+', e.g. 'eng+deu' "
+        "(each needs its Debian pack, tesseract-ocr-<lang>)",
+    )
+    page_timeout: float = Field(default=20.0, gt=0, le=600, description="seconds per page")
+    max_pages: int = Field(default=200, ge=1, description="pages read by OCR per file")
+    max_pixels: int = Field(
+        default=50_000_000, ge=1_000_000,
+        description="largest image (width x height) read; larger images are refused",
+    )
+    dpi: int = Field(default=200, ge=72, le=600, description="PDF pages are rendered at this")
+    low_confidence: float = Field(
+        default=60.0, ge=0, le=100,
+        description="passages whose mean word confidence is below this are flagged",
+    )
+
+
 class CatalogSettings(BaseModel):
     """Where the built-in framework catalogs live; None means the repository's corpora/."""
 
@@ -244,6 +265,7 @@ class Settings(BaseSettings):
     db: DBSettings = DBSettings()
     audit: AuditSettings = AuditSettings()
     ingest: IngestSettings = IngestSettings()
+    ocr: OcrSettings = OcrSettings()
     scoring: ScoringSettings = ScoringSettings()
     catalog: CatalogSettings = CatalogSettings()
     api: ApiSettings = ApiSettings()

@@ -19,6 +19,7 @@ class DocumentType(StrEnum):
     TEXT = "text"
     XLSX = "xlsx"
     CSV = "csv"
+    IMAGE = "image"
 
 
 class EvidenceKind(StrEnum):
@@ -37,6 +38,10 @@ class Passage(BaseModel):
     text: str
     page: int | None = None
     headings: tuple[str, ...] = ()
+    ocr_confidence: float | None = None
+    """Mean Tesseract word confidence (0-100) when the text was read by OCR; None otherwise."""
+    ocr_low: bool = False
+    """OCR read this text with a confidence below the setting ``ocr.low_confidence``."""
 
     @property
     def heading(self) -> str:
@@ -69,6 +74,13 @@ class Chunk(BaseModel):
     heading: str = ""
     kind: EvidenceKind = EvidenceKind.POLICY
     screened: bool = False
+    ocr_confidence: float | None = None
+    ocr_low: bool = False
+
+    @property
+    def ocr(self) -> bool:
+        """Whether this text was read from an image by OCR."""
+        return self.ocr_confidence is not None
 
 
 class Sentence(BaseModel):

@@ -74,6 +74,8 @@ def build_chunks(
             heading=piece.heading,
             kind=document_kind or kind_from_content(piece.text),
             screened=is_injection(piece.text),
+            ocr_confidence=piece.ocr_confidence,
+            ocr_low=piece.ocr_low,
         )
         for index, piece in enumerate(chunked.chunks)
     ]
@@ -110,7 +112,7 @@ class Ingestor:
                     str(path), display_name, "unchanged", existing.id, existing.chunks
                 )
             # parsing and embedding are slow: no database connection is held meanwhile
-            chunked = parse_and_chunk(validated, limits)
+            chunked = parse_and_chunk(validated, limits, self._context.settings.ocr)
             document_id = existing.id if existing else str(uuid.uuid4())
             self._index(document_id, display_name, validated, chunked)
             with self._context.sessions() as session:

@@ -12,7 +12,7 @@ from pathlib import Path
 from service.components.parsers import chunk_passages, detect_type, parse_document
 from service.domain.evidence import DocumentType, ParsedDocument, Passage
 from service.errors import FileTooLargeError, RejectedFileError
-from service.settings import IngestSettings
+from service.settings import IngestSettings, OcrSettings
 
 MIB = 1024 * 1024
 
@@ -57,10 +57,12 @@ def validate(path: Path, limits: IngestSettings) -> ValidatedFile:
     return ValidatedFile(path=path, doc_type=doc_type, size=size, sha256=digest.hexdigest())
 
 
-def parse_and_chunk(file: ValidatedFile, limits: IngestSettings) -> ChunkedFile:
-    """Parse with provenance, then split into heading-respecting chunks."""
+def parse_and_chunk(
+    file: ValidatedFile, limits: IngestSettings, ocr: OcrSettings | None = None
+) -> ChunkedFile:
+    """Parse with provenance (scanned pages by OCR), then split into heading-respecting chunks."""
     parsed = parse_document(
-        file.path, file.doc_type, limits.max_unpacked_bytes, limits.max_compression_ratio
+        file.path, file.doc_type, limits.max_unpacked_bytes, limits.max_compression_ratio, ocr
     )
     chunks = chunk_passages(parsed.passages, limits.chunk_chars, limits.chunk_overlap)
     if not chunks:

@@ -9,14 +9,15 @@ from service.components.parsers.archive import check_zip
 from service.components.parsers.chunking import chunk_passages
 from service.components.parsers.detect import detect_type, supported_extensions
 from service.components.parsers.docx import parse_docx
+from service.components.parsers.image import parse_image
 from service.components.parsers.pdf import parse_pdf
 from service.components.parsers.sentences import split_sentences
 from service.components.parsers.spreadsheet import parse_csv, parse_xlsx
 from service.components.parsers.text import parse_html, parse_markdown, parse_text
 from service.domain.evidence import DocumentType, ParsedDocument
+from service.settings import OcrSettings
 
 PARSERS: dict[DocumentType, Callable[[Path], ParsedDocument]] = {
-    DocumentType.PDF: parse_pdf,
     DocumentType.DOCX: parse_docx,
     DocumentType.MARKDOWN: parse_markdown,
     DocumentType.HTML: parse_html,
@@ -24,15 +25,23 @@ PARSERS: dict[DocumentType, Callable[[Path], ParsedDocument]] = {
     DocumentType.XLSX: parse_xlsx,
     DocumentType.CSV: parse_csv,
 }
+# formats whose pages may be images, read by OCR within the OCR settings' bounds
+OCR_PARSERS: dict[DocumentType, Callable[[Path, OcrSettings], ParsedDocument]] = {
+    DocumentType.PDF: parse_pdf,
+    DocumentType.IMAGE: parse_image,
+}
 ZIPPED = {DocumentType.DOCX, DocumentType.XLSX}
 
 
 def parse_document(
-    path: Path, doc_type: DocumentType, max_unpacked_bytes: int, max_ratio: int
+    path: Path, doc_type: DocumentType, max_unpacked_bytes: int, max_ratio: int,
+    ocr: OcrSettings | None = None,
 ) -> ParsedDocument:
     """Parse a file whose type was detected, guarding zip-based formats first."""
     if doc_type in ZIPPED:
         check_zip(path, max_unpacked_bytes, max_ratio)
+    if doc_type in OCR_PARSERS:
+        return OCR_PARSERS[doc_type](path, ocr or OcrSettings())
     return PARSERS[doc_type](path)
 
 

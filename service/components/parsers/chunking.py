@@ -16,7 +16,7 @@ def chunk_passages(passages: tuple[Passage, ...], size: int, overlap: int) -> li
     for passage in passages:
         texts = [passage.text] if len(passage.text) <= size else splitter.split_text(passage.text)
         pieces.extend(
-            Passage(text=text.strip(), page=passage.page, headings=passage.headings)
+            passage.model_copy(update={"text": text.strip()})
             for text in texts
             if text.strip()
         )

@@ -21,7 +21,13 @@ EXTENSIONS: dict[str, DocumentType] = {
     ".text": DocumentType.TEXT,
     ".xlsx": DocumentType.XLSX,
     ".csv": DocumentType.CSV,
+    ".png": DocumentType.IMAGE,
+    ".jpg": DocumentType.IMAGE,
+    ".jpeg": DocumentType.IMAGE,
+    ".tif": DocumentType.IMAGE,
+    ".tiff": DocumentType.IMAGE,
 }
+IMAGE_MIMES = {"image/png", "image/jpeg", "image/tiff"}
 TEXT_TYPES = {DocumentType.MARKDOWN, DocumentType.HTML, DocumentType.TEXT, DocumentType.CSV}
 SNIFF_BYTES = 8192
 
@@ -40,6 +46,8 @@ def sniff(path: Path) -> str:
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(path)
     guess = filetype.guess(head)
+    if guess is not None and guess.mime in IMAGE_MIMES:
+        return DocumentType.IMAGE.value
     if guess is not None:
         return f"{guess.extension} ({guess.mime})"
     if b"\x00" in head:

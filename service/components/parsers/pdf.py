@@ -1,37 +1,92 @@
-"""PDF text extraction with pypdf, one passage per page."""
+"""PDF text extraction with pypdf, one passage per page; pages without a text layer are OCR'd."""
 
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 
+import pypdfium2
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
+from service.components.parsers.ocr import ocr_passage, read_image
 from service.domain.evidence import DocumentType, ParsedDocument, Passage
 from service.errors import RejectedFileError
+from service.settings import OcrSettings
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
+POINTS_PER_INCH = 72
+# a page with fewer characters than this per square inch (about 47 on A4) is read by OCR too
+SPARSE_CHARS_PER_SQUARE_INCH = 0.5
 
-def parse_pdf(path: Path) -> ParsedDocument:
-    """Extract each page's text; refuse encrypted, damaged and text-less PDFs."""
+
+def _text_layer(path: Path) -> tuple[list[str], list[float]]:
+    """Each page's extracted text and its area in square inches."""
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
             raise RejectedFileError(
                 "the PDF is encrypted (password-protected); remove the password"
             )
-        texts = [page.extract_text() or "" for page in reader.pages]
+        texts = [(page.extract_text() or "").strip() for page in reader.pages]
+        areas = [
+            float(page.mediabox.width) * float(page.mediabox.height) / POINTS_PER_INCH**2
+            for page in reader.pages
+        ]
     except (FileNotDecryptedError, NotImplementedError) as exc:
         raise RejectedFileError(f"the PDF is encrypted and cannot be read: {exc}") from exc
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise RejectedFileError(f"the PDF is damaged and cannot be read: {exc}") from exc
-    passages = tuple(
-        Passage(text=text.strip(), page=number)
-        for number, text in enumerate(texts, start=1)
-        if text.strip()
-    )
+    return texts, areas
+
+
+def _is_sparse(text: str, area: float) -> bool:
+    return len(text) < max(1.0, area * SPARSE_CHARS_PER_SQUARE_INCH)
+
+
+def _ocr_pages(path: Path, numbers: list[int], settings: OcrSettings) -> dict[int, Passage]:
+    """Render the given pages (1-based) within the pixel cap and read them by OCR."""
+    found: dict[int, Passage] = {}
+    try:
+        document = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError as exc:
+        raise RejectedFileError(f"the PDF's pages cannot be rendered for OCR: {exc}") from exc
+    try:
+        for number in numbers:
+            page = document[number - 1]
+            width, height = page.get_size()
+            scale = settings.dpi / POINTS_PER_INCH
+            scale = min(scale, math.sqrt(settings.max_pixels / max(width * height, 1.0)))
+            image = page.render(scale=scale, grayscale=True).to_pil()
+            read = read_image(image, settings, number)
+            if read.text.strip():
+                found[number] = ocr_passage(read, number, settings)
+    except pypdfium2.PdfiumError as exc:
+        raise RejectedFileError(f"the PDF's pages cannot be rendered for OCR: {exc}") from exc
+    finally:
+        document.close()
+    return found
+
+
+def parse_pdf(path: Path, settings: OcrSettings) -> ParsedDocument:
+    """Keep each page's text layer; OCR the pages that have none (or too little for their size)."""
+    texts, areas = _text_layer(path)
+    sparse = [n for n, (t, a) in enumerate(zip(texts, areas, strict=True), 1) if _is_sparse(t, a)]
+    if len(sparse) > settings.max_pages:
+        raise RejectedFileError(
+            f"the PDF has {len(sparse)} pages without a text layer, over the OCR limit of "
+            f"{settings.max_pages} (ASSAY_OCR__MAX_PAGES)"
+        )
+    read = _ocr_pages(path, sparse, settings) if sparse else {}
+    passages = []
+    for number, text in enumerate(texts, start=1):
+        scanned = read.get(number)
+        if scanned is not None and len(scanned.text) > len(text):
+            passages.append(scanned)
+        elif text:
+            passages.append(Passage(text=text, page=number))
     if not passages:
-        raise RejectedFileError("the PDF has no extractable text (a scan? OCR is not supported)")
-    return ParsedDocument(doc_type=DocumentType.PDF, passages=passages, pages=len(texts))
+        raise RejectedFileError("the PDF has no text layer and OCR found no text on its pages")
+    return ParsedDocument(doc_type=DocumentType.PDF, passages=tuple(passages), pages=len(texts))

@@ -8,9 +8,9 @@ from typing import Any
 from service.domain.evidence import Chunk, EvidenceKind, Sentence
 
 
-def chunk_metadata(chunk: Chunk) -> dict[str, str | int | bool]:
-    """Provenance, kind and screening flag of a chunk, for Chroma."""
-    meta: dict[str, str | int | bool] = {
+def chunk_metadata(chunk: Chunk) -> dict[str, str | int | float | bool]:
+    """Provenance, kind, screening flag and OCR confidence of a chunk, for Chroma."""
+    meta: dict[str, str | int | float | bool] = {
         "workspace": chunk.workspace,
         "document_id": chunk.document_id,
         "document": chunk.document,
@@ -21,12 +21,16 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int | bool]:
     }
     if chunk.page is not None:
         meta["page"] = chunk.page
+    if chunk.ocr_confidence is not None:
+        meta["ocr_confidence"] = chunk.ocr_confidence
+        meta["ocr_low"] = chunk.ocr_low
     return meta
 
 
 def chunk_from_record(chunk_id: str, text: str, meta: Mapping[str, Any]) -> Chunk:
     """A chunk rebuilt from Chroma's id, document text and metadata."""
     page = meta.get("page")
+    confidence = meta.get("ocr_confidence")
     return Chunk(
         chunk_id=chunk_id,
         workspace=str(meta["workspace"]),
@@ -38,6 +42,8 @@ def chunk_from_record(chunk_id: str, text: str, meta: Mapping[str, Any]) -> Chun
         heading=str(meta.get("heading", "")),
         kind=EvidenceKind(meta.get("kind", EvidenceKind.POLICY.value)),
         screened=bool(meta.get("screened", False)),
+        ocr_confidence=float(confidence) if confidence is not None else None,
+        ocr_low=bool(meta.get("ocr_low", False)),
     )
 
 
