@@ -9,6 +9,9 @@ import zlib
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+from pypdf import PdfReader, PdfWriter
+
+from tests.files import write_pdf
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 A4_AT_150_DPI = (1240, 1754)
@@ -55,4 +58,19 @@ def write_huge_png_header(path: Path, side: int = 20_000) -> Path:
     idat = zlib.compress(b"\x00" * 64)
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat)
                      + chunk(b"IEND", b""))
+    return path
+
+
+def write_mixed_pdf(path: Path, text_page: str, scanned_page: str) -> Path:
+    """A PDF whose first page has a text layer and whose second is a scan."""
+    typed = write_pdf(path.with_suffix(".typed.pdf"), [text_page])
+    scanned = write_scanned_pdf(path.with_suffix(".scanned.pdf"), [scanned_page])
+    writer = PdfWriter()
+    for source in (typed, scanned):
+        for page in PdfReader(source).pages:
+            writer.add_page(page)
+    with path.open("wb") as handle:
+        writer.write(handle)
+    typed.unlink()
+    scanned.unlink()
     return path

@@ -39,7 +39,9 @@ RECORD_CUES = re.compile(
     r"|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{4}"
     r"|[A-Z]{2,}-\d{3,}|attendees|present:|action items?|findings?|were (?:reviewed|removed|"
     r"revoked|tested|completed|closed)|was (?:reviewed|removed|revoked|tested|completed|closed)"
-    r"|we (?:reviewed|found|removed|tested))\b",
+    r"|we (?:reviewed|found|removed|tested))\b"
+    # a filled-in form, as scanned signed records read after OCR: "Signed: ...", "Approved by:"
+    r"|\b(?:signed|signature|approved|verified|checked)(?: by)?:",
     re.IGNORECASE,
 )
 PROCEDURE_CUES = re.compile(

@@ -21,6 +21,8 @@ class CitedPassage:
     kind: str
     segments: list[Segment]
     original_url: str | None
+    ocr_confidence: float | None = None
+    ocr_low: bool = False
 
 
 def _quotes_by_chunk(proposal: Proposal) -> dict[str, list[str]]:
@@ -55,5 +57,6 @@ def cited_passages(context: PipelineContext, workspace: str,
         passages.append(CitedPassage(
             chunk_id=chunk.chunk_id, document=chunk.document, page=chunk.page,
             heading=chunk.heading, kind=chunk.kind.value, original_url=url,
-            segments=highlight(chunk.text, quotes[chunk.chunk_id])))
+            segments=highlight(chunk.text, quotes[chunk.chunk_id]),
+            ocr_confidence=chunk.ocr_confidence, ocr_low=chunk.ocr_low))
     return passages

@@ -55,3 +55,10 @@ def test_the_title_decides_when_the_name_does_not() -> None:
 )
 def test_content_cues(text: str, expected: EvidenceKind) -> None:
     assert kind_from_content(text) == expected
+
+
+def test_a_signed_form_read_by_ocr_is_a_record() -> None:
+    form = ("Line clearance, packaging line 2\nLot 3381 cleared for packaging.\n"
+            "Signed: J. Moreau\nApproved by: QA")
+    assert kind_from_content(form) == RECORD
+    assert kind_from_content("Each clearance must be signed by the supervisor.") == POLICY
