@@ -63,6 +63,7 @@ bench: setup
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/assess.py
 	$(BIN)/python bench/chat.py
+	$(BIN)/python -m bench.ocr
 	$(BIN)/python bench/load.py --users 50 --seconds 60
 
 clean:
