@@ -34,6 +34,12 @@ def _mislabelled(d: Path) -> Path:
 
 
 def _unsupported(d: Path) -> Path:
+    path = d / "diagram.gif"
+    path.write_bytes(b"GIF89a" + b"\x00" * 64)
+    return path
+
+
+def _damaged_image(d: Path) -> Path:
     path = d / "diagram.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     return path
@@ -55,7 +61,8 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "encrypted pdf": (lambda d: write_encrypted_pdf(d / "locked.pdf", "secret"), "encrypted"),
     "empty file": (_empty, "empty"),
     "mislabelled": (_mislabelled, "does not match the extension"),
-    "unsupported type": (_unsupported, "unsupported file type '.png'"),
+    "unsupported type": (_unsupported, "unsupported file type '.gif'"),
+    "damaged image": (_damaged_image, "image is damaged"),
     "over the size limit": (_oversized, "over the limit"),
     "docx zip bomb": (lambda d: write_zip_bomb_docx(d / "bomb.docx"), "zip bomb"),
     "missing path": (lambda d: d / "nowhere.pdf", "does not exist"),

@@ -12,6 +12,7 @@ from service.domain.evidence import DocumentType
 from service.errors import RejectedFileError
 from service.settings import OcrSettings
 from service.web.render import templates
+from tests.files import write_pdf
 from tests.scans import write_huge_png_header, write_mixed_pdf, write_scanned_pdf, write_scanned_png
 
 MFA = "Multi-factor authentication is enforced for all administrators and remote access."
@@ -48,6 +49,14 @@ def test_a_mixed_pdf_keeps_its_text_layer_and_reads_only_the_scan(tmp_path: Path
     assert "LIMS database run every night" in typed.text
     assert scanned.page == 2 and scanned.ocr_confidence is not None
     assert "remote access" in " ".join(scanned.text.split())
+
+
+def test_a_short_text_page_without_images_is_not_read_by_ocr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract"))
+    [passage] = parse(write_pdf(tmp_path / "short.pdf", ["Appendix A"])).passages
+    assert (passage.text, passage.ocr_confidence) == ("Appendix A", None)
 
 
 def test_a_20000_pixel_square_image_is_refused_from_its_header(tmp_path: Path) -> None:

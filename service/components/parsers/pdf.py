@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 
 import pypdfium2
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from service.components.parsers.ocr import ocr_passage, read_image
@@ -18,12 +18,27 @@ from service.settings import OcrSettings
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 POINTS_PER_INCH = 72
-# a page with fewer characters than this per square inch (about 47 on A4) is read by OCR too
+# a page with an image and fewer characters than this per square inch (about 47 on A4), or
+# with no text at all, is read by OCR too
 SPARSE_CHARS_PER_SQUARE_INCH = 0.5
 
 
-def _text_layer(path: Path) -> tuple[list[str], list[float]]:
-    """Each page's extracted text and its area in square inches."""
+def _has_image(page: PageObject) -> bool:
+    """Whether the page draws an image of its own (a scan does)."""
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    if xobjects is None:
+        return False
+    return any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.get_object().values())
+
+
+def _needs_ocr(page: PageObject, text: str) -> bool:
+    area = float(page.mediabox.width) * float(page.mediabox.height) / POINTS_PER_INCH**2
+    return not text or (len(text) < area * SPARSE_CHARS_PER_SQUARE_INCH and _has_image(page))
+
+
+def _text_layer(path: Path) -> tuple[list[str], list[bool]]:
+    """Each page's extracted text, and whether the page should be read by OCR."""
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
@@ -31,19 +46,12 @@ def _text_layer(path: Path) -> tuple[list[str], list[float]]:
                 "the PDF is encrypted (password-protected); remove the password"
             )
         texts = [(page.extract_text() or "").strip() for page in reader.pages]
-        areas = [
-            float(page.mediabox.width) * float(page.mediabox.height) / POINTS_PER_INCH**2
-            for page in reader.pages
-        ]
+        scanned = [_needs_ocr(page, text) for page, text in zip(reader.pages, texts, strict=True)]
     except (FileNotDecryptedError, NotImplementedError) as exc:
         raise RejectedFileError(f"the PDF is encrypted and cannot be read: {exc}") from exc
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise RejectedFileError(f"the PDF is damaged and cannot be read: {exc}") from exc
-    return texts, areas
-
-
-def _is_sparse(text: str, area: float) -> bool:
-    return len(text) < max(1.0, area * SPARSE_CHARS_PER_SQUARE_INCH)
+    return texts, scanned
 
 
 def _ocr_pages(path: Path, numbers: list[int], settings: OcrSettings) -> dict[int, Passage]:
@@ -71,9 +79,9 @@ def _ocr_pages(path: Path, numbers: list[int], settings: OcrSettings) -> dict[in
 
 
 def parse_pdf(path: Path, settings: OcrSettings) -> ParsedDocument:
-    """Keep each page's text layer; OCR the pages that have none (or too little for their size)."""
-    texts, areas = _text_layer(path)
-    sparse = [n for n, (t, a) in enumerate(zip(texts, areas, strict=True), 1) if _is_sparse(t, a)]
+    """Keep each page's text layer; OCR the pages with none (or a scan and too little text)."""
+    texts, scanned = _text_layer(path)
+    sparse = [number for number, scan in enumerate(scanned, start=1) if scan]
     if len(sparse) > settings.max_pages:
         raise RejectedFileError(
             f"the PDF has {len(sparse)} pages without a text layer, over the OCR limit of "
@@ -82,9 +90,9 @@ def parse_pdf(path: Path, settings: OcrSettings) -> ParsedDocument:
     read = _ocr_pages(path, sparse, settings) if sparse else {}
     passages = []
     for number, text in enumerate(texts, start=1):
-        scanned = read.get(number)
-        if scanned is not None and len(scanned.text) > len(text):
-            passages.append(scanned)
+        ocr = read.get(number)
+        if ocr is not None and len(ocr.text) > len(text):
+            passages.append(ocr)
         elif text:
             passages.append(Passage(text=text, page=number))
     if not passages:
