@@ -6,7 +6,9 @@ import logging
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError
+from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError, PyPdfError
+
+from service.components.parsers.limits import check_pages
 
 from service.domain.evidence import DocumentType, ParsedDocument, Passage
 from service.errors import RejectedFileError
@@ -22,10 +24,15 @@ def parse_pdf(path: Path) -> ParsedDocument:
             raise RejectedFileError(
                 "the PDF is encrypted (password-protected); remove the password"
             )
+        check_pages(len(reader.pages))
         texts = [page.extract_text() or "" for page in reader.pages]
+    except LimitReachedError as exc:
+        raise RejectedFileError(
+            f"the PDF decompresses to more than its reader allows (a decompression bomb?): {exc}"
+        ) from exc
     except (FileNotDecryptedError, NotImplementedError) as exc:
         raise RejectedFileError(f"the PDF is encrypted and cannot be read: {exc}") from exc
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
         raise RejectedFileError(f"the PDF is damaged and cannot be read: {exc}") from exc
     passages = tuple(
         Passage(text=text.strip(), page=number)
