@@ -156,6 +156,13 @@ def markdown_one_line(path: Path) -> Path:
     return target
 
 
+def markdown_one_word(path: Path) -> Path:
+    """1 MB on a single line without a space (the splitter went character by character)."""
+    target = path / "oneword.md"
+    target.write_text("# Policy\n\n" + "a" * 1_000_000 + "\n")
+    return target
+
+
 def text_redos_line(path: Path) -> Path:
     """A line of 20,000 spaces and one character (the table-rule pattern's worst case)."""
     target = path / "spaces.txt"
@@ -189,6 +196,7 @@ CORPUS: dict[str, Hostile] = {
     "docx zip bomb": Hostile(lambda d: write_zip_bomb_docx(d / "bomb.docx"), "rejected", "zip"),
     "csv field over 128 KB": Hostile(csv_huge_field, "rejected", "field larger"),
     "markdown 1 MB on one line": Hostile(markdown_one_line, "indexed"),
+    "markdown 1 MB without a space": Hostile(markdown_one_word, "indexed"),
     "text 20,000 spaces": Hostile(text_redos_line, "indexed"),
     "html nested 100,000 deep": Hostile(html_deep, "rejected", "nested"),
     "markdown quotes nested 50,000 deep": Hostile(markdown_deep_quotes, "indexed"),

