@@ -172,6 +172,21 @@ class IngestSettings(BaseModel):
     max_compression_ratio: int = Field(default=200, ge=2)
     chunk_chars: int = Field(default=1000, ge=200)
     chunk_overlap: int = Field(default=150, ge=0)
+    parse_seconds: float = Field(
+        default=30.0, gt=0, le=3600,
+        description="wall-clock and CPU seconds one file may take to parse in its worker process",
+    )
+    parse_memory_bytes: int = Field(
+        default=2 * 1024**3, ge=256 * 1024**2,
+        description="address space (RLIMIT_AS) of the parsing worker process",
+    )
+    max_pages: int = Field(default=5000, ge=1, description="pages of one PDF")
+    max_rows: int = Field(default=200_000, ge=1, description="rows of one sheet or CSV, counted "
+                          "up to the last one (empty rows too)")
+    max_cells: int = Field(default=5_000_000, ge=1, description="cells of one workbook or CSV")
+    max_chars: int = Field(default=20_000_000, ge=1000,
+                           description="characters of text one file may yield")
+    max_depth: int = Field(default=200, ge=8, description="nesting depth of HTML elements")
 
 
 class OcrSettings(BaseModel):

@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.components.parsers import chunk_passages, detect_type, parse_document
+from service.components.parsers import ParseLimits, detect_type, parse_bounded
 from service.domain.evidence import DocumentType, ParsedDocument, Passage
 from service.errors import FileTooLargeError, RejectedFileError
 from service.settings import IngestSettings, OcrSettings
@@ -57,14 +57,29 @@ def validate(path: Path, limits: IngestSettings) -> ValidatedFile:
     return ValidatedFile(path=path, doc_type=doc_type, size=size, sha256=digest.hexdigest())
 
 
+def parse_limits(limits: IngestSettings) -> ParseLimits:
+    """The parsing worker's limits, from the ingest settings."""
+    return ParseLimits(
+        seconds=limits.parse_seconds,
+        memory_bytes=limits.parse_memory_bytes,
+        max_unpacked_bytes=limits.max_unpacked_bytes,
+        max_compression_ratio=limits.max_compression_ratio,
+        max_pages=limits.max_pages,
+        max_rows=limits.max_rows,
+        max_cells=limits.max_cells,
+        max_chars=limits.max_chars,
+        max_depth=limits.max_depth,
+    )
+
+
 def parse_and_chunk(
     file: ValidatedFile, limits: IngestSettings, ocr: OcrSettings | None = None
 ) -> ChunkedFile:
-    """Parse with provenance (scanned pages by OCR), then split into heading-respecting chunks."""
-    parsed = parse_document(
-        file.path, file.doc_type, limits.max_unpacked_bytes, limits.max_compression_ratio, ocr
+    """Parse with provenance (scans by OCR), then chunk at headings, in a bounded worker."""
+    parsed, chunks = parse_bounded(
+        file.path, file.doc_type, parse_limits(limits), limits.chunk_chars, limits.chunk_overlap,
+        ocr or OcrSettings(),
     )
-    chunks = chunk_passages(parsed.passages, limits.chunk_chars, limits.chunk_overlap)
     if not chunks:
         raise RejectedFileError("the file contains no text to index")
     return ChunkedFile(parsed=parsed, chunks=chunks)

@@ -100,8 +100,7 @@ def chunked(folder: Path) -> dict[str, list[ParsedPassage]]:
     """Each document's chunks at the default ingest settings, as the product makes them."""
     chunks = {}
     for path in sorted(folder.iterdir()):
-        parsed = parse_document(path, detect_type(path), INGEST.max_unpacked_bytes,
-                                INGEST.max_compression_ratio)
+        parsed = parse_document(path, detect_type(path))
         chunks[path.name] = chunk_passages(parsed.passages, INGEST.chunk_chars,
                                            INGEST.chunk_overlap)
     return chunks

@@ -19,7 +19,7 @@ MFA = "Multi-factor authentication is enforced for all administrators and remote
 
 
 def parse(path: Path, settings: OcrSettings | None = None):  # type: ignore[no-untyped-def]
-    return parse_document(path, detect_type(path), 10**9, 200, settings or OcrSettings())
+    return parse_document(path, detect_type(path), settings or OcrSettings())
 
 
 def test_a_screenshot_is_evidence_with_its_confidence(tmp_path: Path) -> None:

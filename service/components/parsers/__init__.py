@@ -10,10 +10,12 @@ from service.components.parsers.chunking import chunk_passages
 from service.components.parsers.detect import detect_type, supported_extensions
 from service.components.parsers.docx import parse_docx
 from service.components.parsers.image import parse_image
+from service.components.parsers.limits import ParseLimits, current_limits
 from service.components.parsers.pdf import parse_pdf
 from service.components.parsers.sentences import split_sentences
 from service.components.parsers.spreadsheet import parse_csv, parse_xlsx
 from service.components.parsers.text import parse_html, parse_markdown, parse_text
+from service.components.parsers.worker import parse_bounded
 from service.domain.evidence import DocumentType, ParsedDocument
 from service.settings import OcrSettings
 
@@ -34,20 +36,27 @@ ZIPPED = {DocumentType.DOCX, DocumentType.XLSX}
 
 
 def parse_document(
-    path: Path, doc_type: DocumentType, max_unpacked_bytes: int, max_ratio: int,
-    ocr: OcrSettings | None = None,
+    path: Path, doc_type: DocumentType, ocr: OcrSettings | None = None
 ) -> ParsedDocument:
-    """Parse a file whose type was detected, guarding zip-based formats first."""
+    """Parse a file whose type was detected, guarding zip-based formats first.
+
+    Unbounded in this process: ingestion calls ``parse_bounded``, which runs this in a
+    worker process under the limits of ``current_limits()``. Scans are read by OCR within
+    ``ocr``'s bounds.
+    """
     if doc_type in ZIPPED:
-        check_zip(path, max_unpacked_bytes, max_ratio)
+        limits = current_limits()
+        check_zip(path, limits.max_unpacked_bytes, limits.max_compression_ratio)
     if doc_type in OCR_PARSERS:
         return OCR_PARSERS[doc_type](path, ocr or OcrSettings())
     return PARSERS[doc_type](path)
 
 
 __all__ = [
+    "ParseLimits",
     "chunk_passages",
     "detect_type",
+    "parse_bounded",
     "parse_document",
     "split_sentences",
     "supported_extensions",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytesseract
 from PIL import Image, ImageFilter
 
+from service.components.parsers.limits import allow_more_time
 from service.domain.evidence import Passage
 from service.errors import RejectedFileError
 from service.settings import OcrSettings
@@ -51,6 +52,7 @@ def _join_words(data: dict[str, list[object]]) -> OcrText:
 
 def read_image(image: Image.Image, settings: OcrSettings, page: int) -> OcrText:
     """OCR one page image within the per-page time budget, despeckled if that reads better."""
+    allow_more_time(settings.page_timeout)
     started = time.monotonic()
     gray = image.convert("L")
     found = _tesseract(gray, settings, page, settings.page_timeout)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pypdfium2
 from pypdf import PageObject, PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError
+from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError, PyPdfError
 
+from service.components.parsers.limits import check_pages
 from service.components.parsers.ocr import ocr_passage, read_image
 from service.domain.evidence import DocumentType, ParsedDocument, Passage
 from service.errors import RejectedFileError
@@ -45,11 +46,16 @@ def _text_layer(path: Path) -> tuple[list[str], list[bool]]:
             raise RejectedFileError(
                 "the PDF is encrypted (password-protected); remove the password"
             )
+        check_pages(len(reader.pages))
         texts = [(page.extract_text() or "").strip() for page in reader.pages]
         scanned = [_needs_ocr(page, text) for page, text in zip(reader.pages, texts, strict=True)]
+    except LimitReachedError as exc:
+        raise RejectedFileError(
+            f"the PDF decompresses to more than its reader allows (a decompression bomb?): {exc}"
+        ) from exc
     except (FileNotDecryptedError, NotImplementedError) as exc:
         raise RejectedFileError(f"the PDF is encrypted and cannot be read: {exc}") from exc
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
         raise RejectedFileError(f"the PDF is damaged and cannot be read: {exc}") from exc
     return texts, scanned
 

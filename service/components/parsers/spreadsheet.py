@@ -9,6 +9,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from service.components.parsers.limits import Budget
 from service.components.parsers.text import read_text
 from service.domain.evidence import DocumentType, ParsedDocument, Passage
 from service.errors import RejectedFileError
@@ -22,11 +23,14 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _rows_to_passages(sheet: str, rows: Iterable[Sequence[object]]) -> list[Passage]:
-    """Pair each row's cells with the header row's names."""
+def _rows_to_passages(
+    sheet: str, rows: Iterable[Sequence[object]], budget: Budget
+) -> list[Passage]:
+    """Pair each row's cells with the header row's names, within the row and cell caps."""
     header: list[str] | None = None
     passages = []
     for number, row in enumerate(rows, start=1):
+        budget.row(number, len(row), f"the sheet '{sheet}'")
         cells = [_cell(value) for value in row]
         if not any(cells):
             continue
@@ -46,10 +50,19 @@ def parse_xlsx(path: Path) -> ParsedDocument:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types on damaged files
         raise RejectedFileError(f"the XLSX is damaged and cannot be read: {exc}") from exc
+    budget = Budget()
     try:
         passages = []
         for sheet in workbook.worksheets:
-            passages.extend(_rows_to_passages(sheet.title, sheet.iter_rows(values_only=True)))
+            # the declared dimension (<dimension ref="A1:XFD1048576"/>) is not trusted: read
+            # only the rows and cells the sheet holds
+            sheet.reset_dimensions()
+            rows = sheet.iter_rows(values_only=True)
+            passages.extend(_rows_to_passages(sheet.title, rows, budget))
+    except RejectedFileError:
+        raise
+    except Exception as exc:  # damaged sheet XML: lxml, zipfile and value errors
+        raise RejectedFileError(f"the XLSX is damaged and cannot be read: {exc}") from exc
     finally:
         workbook.close()
     if not passages:
@@ -64,7 +77,12 @@ def parse_csv(path: Path) -> ParsedDocument:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t|")
     except csv.Error:
         dialect = csv.excel
-    passages = _rows_to_passages(path.stem, csv.reader(text.splitlines(), dialect))
+    try:
+        passages = _rows_to_passages(
+            path.stem, csv.reader(text.splitlines(), dialect), Budget()
+        )
+    except csv.Error as exc:
+        raise RejectedFileError(f"the CSV is malformed: {exc}") from exc
     if not passages:
         raise RejectedFileError("the CSV has no rows below its header")
     return ParsedDocument(doc_type=DocumentType.CSV, passages=tuple(passages))
