@@ -38,7 +38,8 @@ DOCUMENTS = ("policies/incident.md", "policies/vendor.md", "policies/datacenter.
              "policies/remote.md", "policies/access.md", "policies/password.md",
              "policies/change.md")
 NOT_ADDRESSED = 10
-FLOORS = {"hit@5": 0.70, "within_one": 0.75, "separation": 1.0}
+# measured 2026-12-03: hit@5 0.92 (12 cases), within one 0.82 (22), separation 1.20
+FLOORS = {"hit@5": 0.80, "within_one": 0.75, "separation": 1.0}
 
 
 def comply_slice(folder: Path) -> Target:
