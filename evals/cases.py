@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -125,3 +126,142 @@ def load_levels() -> LevelSet:
 def load_screening() -> ScreeningSet:
     """The injection-screening dataset."""
     return ScreeningSet.model_validate(_load("screening.yaml"))
+
+
+# The labelled real and graded workspaces of `assay eval` (issue 14).
+
+M = TypeVar("M", bound=BaseModel)
+Coverage = Literal["addressed", "partial", "not_addressed"]
+
+
+class Passage(BaseModel):
+    """A labelled passage: a document of the workspace and a verbatim substring of it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    document: str = Field(description="the document's path relative to the workspace folder")
+    text: str = Field(min_length=8, description="verbatim text, whitespace aside")
+
+
+class ComplyCase(BaseModel):
+    """A requirement labelled against a real policy set: how far it is addressed, and where."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ref: str
+    coverage: Coverage
+    expected_level: int = Field(ge=0, le=5)
+    passages: tuple[Passage, ...] = ()
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _passages_unless_not_addressed(self) -> ComplyCase:
+        if (self.coverage == "not_addressed") != (not self.passages):
+            raise ValueError(f"{self.ref}: passages are needed unless it is not_addressed, "
+                             "and only then absent")
+        return self
+
+
+class ComplySet(BaseModel):
+    """A real document set labelled by hand against one framework."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    framework: str
+    documents: str = Field(description="the documents' folder, relative to evals/datasets/")
+    as_of: date | None = None
+    source: str = ""
+    labelled: str = Field(default="", description="who labelled it, how and when")
+    cases: tuple[ComplyCase, ...]
+
+
+class GradedProfile(BaseModel):
+    """One fictional company written at one maturity level: a workspace of its own."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    level: int = Field(ge=0, le=5)
+    documents: str
+
+
+class GradedCase(BaseModel):
+    """A requirement with its expected level in each profile, a reason, and the passages."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ref: str
+    expected: dict[int, int]
+    reasons: dict[int, str] = {}
+    passages: dict[int, tuple[Passage, ...]] = {}
+
+    @model_validator(mode="after")
+    def _levels_in_range(self) -> GradedCase:
+        if any(not 0 <= level <= 5 for level in self.expected.values()):
+            raise ValueError(f"{self.ref}: expected levels run from 0 to 5")
+        return self
+
+
+class GradedSet(BaseModel):
+    """The same company at several levels, labelled per requirement."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    framework: str
+    company: str = ""
+    as_of: date | None = None
+    source: str = ""
+    profiles: tuple[GradedProfile, ...]
+    cases: tuple[GradedCase, ...]
+
+    @model_validator(mode="after")
+    def _cases_name_known_profiles(self) -> GradedSet:
+        known = {p.level for p in self.profiles}
+        for case in self.cases:
+            unknown = (set(case.expected) | set(case.passages)) - known
+            if unknown:
+                raise ValueError(f"{case.ref}: no profile at level(s) {sorted(unknown)}")
+        return self
+
+
+class ChatCase(BaseModel):
+    """A question whose answer must cite one requirement of one framework."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    question: str
+    framework: str
+    ref: str
+
+
+class ChatSet(BaseModel):
+    """evals/datasets/chat.yaml."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    cases: tuple[ChatCase, ...]
+
+
+def load_dataset(path: Path, model: type[M]) -> M:
+    """One dataset file, validated; a malformed one stops the run naming the file."""
+    try:
+        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except ValueError as error:
+        raise DatasetError(f"{path.name}: {error}") from error
+
+
+def comply_sets() -> list[ComplySet]:
+    """Every real labelled set: evals/datasets/comply_*.yaml."""
+    return [load_dataset(p, ComplySet) for p in sorted(DATASETS.glob("comply_*.yaml"))]
+
+
+def graded_sets() -> list[GradedSet]:
+    """Every graded profile set: evals/datasets/graded_*.yaml."""
+    return [load_dataset(p, GradedSet) for p in sorted(DATASETS.glob("graded_*.yaml"))]
+
+
+def chat_sets() -> list[ChatSet]:
+    """The chat questions: evals/datasets/chat*.yaml."""
+    return [load_dataset(p, ChatSet) for p in sorted(DATASETS.glob("chat*.yaml"))]

@@ -15,7 +15,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 def cell(value: object) -> str:
-    """A value as a table cell: floats to two places, pipes escaped."""
+    """A value as a table cell: floats to two places, None as n/a, pipes escaped."""
+    if value is None:
+        return "n/a"
     if isinstance(value, float):
         return f"{value:.2f}"
     return str(value).replace("|", "\\|").replace("\n", " ")

@@ -220,8 +220,8 @@ class ScoringSettings(BaseModel):
     """How evidence is retrieved and turned into findings and levels (calibrated in evals/)."""
 
     strategy: Literal["match", "judge"] = "match"
-    met_threshold: float = Field(default=0.62, ge=0.0, le=1.5)
-    partial_threshold: float = Field(default=0.52, ge=0.0, le=1.5)
+    met_threshold: float = Field(default=0.60, ge=0.0, le=1.5)
+    partial_threshold: float = Field(default=0.55, ge=0.0, le=1.5)
     lexical_weight: float = Field(default=0.10, ge=0.0, le=1.0)
     floor: float = Field(default=0.50, ge=0.0, le=1.0)
     k: int = Field(default=8, ge=1, le=50)

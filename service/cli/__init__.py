@@ -10,6 +10,7 @@ from service.cli import (
     audit,
     chat,
     database,
+    evals,
     frameworks,
     ingest,
     review,
@@ -39,6 +40,7 @@ app.add_typer(admin.members, name="members")
 app.add_typer(admin.tokens, name="tokens")
 app.registered_commands.extend(chat.app.registered_commands)
 app.registered_commands.extend(serve.app.registered_commands)
+app.registered_commands.extend(evals.app.registered_commands)
 
 
 def main() -> None:

@@ -1,10 +1,14 @@
-"""Evidence per requirement: dense search (Chroma) and BM25, fused by reciprocal rank fusion.
+"""Evidence per requirement: every chunk whose relevance reaches an absolute floor.
 
-Fusion decides which chunks are candidates and their order. Relevance, the score that the
-floor applies to, is absolute: the best cosine similarity between the chunk and any of the
-requirement's queries (its title and summary, each facet, its typical evidence).
-Implementation and improvement facets are also searched among records only, so that
-policies, which are many and wordy, cannot crowd out the records that prove practice.
+Relevance is the best cosine similarity between a chunk and any of the requirement's
+queries (its title and summary, each facet, its typical evidence). It depends on the chunk
+and the requirement only, never on the other chunks, so the evidence set is monotone by
+construction: removing documents removes their chunks from it and nothing takes their
+place. (A top-k cut would refill from other documents, and a level could rise when its
+documents go: measured on real policies, see evals/README.md.)
+
+Dense search and BM25 fused by reciprocal rank fusion still order the evidence (fused
+candidates first, best first), and ``retrieve`` shows the first ``k`` of it.
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ class Retriever:
             [c.chunk_id for c in usable], [f"{c.document} {c.heading} {c.text}" for c in usable]
         )
         self._vectors: dict[str, list[float]] = {}
+        self._all: tuple[list[str], np.ndarray] | None = None
 
     @property
     def screened(self) -> list[Chunk]:
@@ -93,6 +98,33 @@ class Retriever:
         if missing:
             self._vectors.update(zip(missing, self._context.embedder.embed(missing), strict=True))
         return [self._vectors[t] for t in texts]
+
+    def _matrix(self) -> tuple[list[str], np.ndarray]:
+        """Every unscreened chunk's id and stored vector, loaded once per retriever."""
+        if self._all is None:
+            ids = [c for c, chunk in self._chunks.items() if not chunk.screened]
+            stored = self._context.store.chunk_vectors(self._workspace, ids)
+            ids = [c for c in ids if c in stored]
+            matrix = np.asarray([stored[c] for c in ids], dtype=np.float32)
+            self._all = (ids, matrix.reshape(len(ids), -1))
+        return self._all
+
+    def evidence(self, requirement: Requirement) -> list[Evidence]:
+        """Every unscreened chunk whose relevance reaches the floor, fused candidates first.
+
+        No rank cut: membership depends only on the chunk and the requirement, so removing
+        documents can only shrink this set (see the module's docstring).
+        """
+        ids, matrix = self._matrix()
+        if not ids:
+            return []
+        queries = np.asarray(self.vectors(requirement_queries(requirement)), dtype=np.float32)
+        relevance = np.clip((queries @ matrix.T).max(axis=0), 0.0, 1.0)
+        passing = {ids[i]: float(relevance[i]) for i in np.flatnonzero(
+            relevance >= self.params.floor)}
+        order = {e.chunk.chunk_id: rank for rank, e in enumerate(self.candidates(requirement))}
+        ranked = sorted(passing, key=lambda c: (order.get(c, len(order)), -passing[c]))
+        return [Evidence(chunk=self._chunks[c], score=passing[c]) for c in ranked]
 
     def candidates(self, requirement: Requirement) -> list[Evidence]:
         """Fused candidates, best first, with their relevance; no floor, screened included."""
@@ -123,14 +155,12 @@ class Retriever:
         } | {chunk_id: 0.0 for chunk_id in fused if chunk_id not in stored}
 
     def retrieve(self, requirement: Requirement) -> list[Evidence]:
-        """The top ``k`` candidates over the floor, not screened, plus up to ``records`` records.
+        """The first ``k`` of the evidence and up to ``records`` records after them, to show.
 
-        The extra records keep policies, which are many and wordy, from crowding them out.
+        Scoring reads the whole evidence set. The extra records keep policies, which are
+        many and wordy, from crowding them out.
         """
-        passing = [
-            e for e in self.candidates(requirement)
-            if e.score >= self.params.floor and not e.chunk.screened
-        ]
+        passing = self.evidence(requirement)
         top = passing[: self.params.k]
         records = [e for e in passing[self.params.k :] if e.chunk.kind == EvidenceKind.RECORD]
         return top + records[: self.params.records]

@@ -105,7 +105,8 @@ def test_removing_evidence_never_raises_a_level(
 ) -> None:
     ids = ingest(context, "w", ALL)
     first, full = assess(context, registry, "w")
-    assert full["A.5.15"].maturity >= 2 and full["A.8.13"].maturity >= 2  # so it can fall
+    # so it can fall (A.8.13 is 1 since the partial cut-off is 0.55, chosen on real labels)
+    assert full["A.5.15"].maturity >= 2 and full["A.8.13"].maturity >= 1
     for name in RECORDS:
         delete_document(context, "w", ids[name])
     second, policies_only = assess(context, registry, "w")

@@ -88,24 +88,22 @@ def test_cut_offs_per_kind() -> None:
     sentences = [sentence(n, "log") for n in range(3)]
     vectors = [at(0.50), at(0.46), at(0.44)]  # under, between and over the two partial cut-offs
     found = match_candidates((DOC_FACET, IMPL_FACET), [at(1.0), at(1.0)], sentences, vectors,
-                             [record], NO_LEXICAL, per_facet=3)
-    assert found[DOC_FACET.id] == []  # documentation: partial at 0.52
+                             [record], NO_LEXICAL)
+    assert found[DOC_FACET.id] == []  # documentation: partial at 0.55
     assert [round(c.score, 2) for c in found[IMPL_FACET.id]] == [0.50, 0.46]  # records: 0.45
-    assert NO_LEXICAL.cut_offs(FacetKind.DOCUMENTATION) == (0.62, 0.52)
+    assert NO_LEXICAL.cut_offs(FacetKind.DOCUMENTATION) == (0.60, 0.55)
     assert NO_LEXICAL.cut_offs(FacetKind.IMPROVEMENT) == (0.55, 0.45)
 
 
-def test_candidates_are_best_first_capped_and_from_retrieved_chunks_only() -> None:
+def test_candidates_are_every_sentence_over_partial_best_first_from_retrieved_chunks() -> None:
     policy = evidence("policy", EvidenceKind.POLICY)
     sentences = [sentence(1, "policy"), sentence(2, "policy"), sentence(3, "policy"),
-                 sentence(4, "not-retrieved")]
-    vectors = [at(0.60), at(0.90), at(0.75), at(1.0)]
+                 sentence(4, "not-retrieved"), sentence(5, "policy")]
+    vectors = [at(0.60), at(0.90), at(0.75), at(1.0), at(0.40)]
     found = match_candidates((DOC_FACET,), [at(1.0)], sentences, vectors, [policy], NO_LEXICAL)
-    assert [c.sentence.sentence_id for c in found[DOC_FACET.id]] == ["policy:s2", "policy:s3"]
-    found = match_candidates((DOC_FACET,), [at(1.0)], sentences, vectors, [policy], NO_LEXICAL,
-                             per_facet=5)
-    scores = [c.score for c in found[DOC_FACET.id]]
-    assert scores == sorted(scores, reverse=True) and len(scores) == 3
+    # no rank cut (a cut would refill when a document goes): all three over 0.55, best first
+    assert [c.sentence.sentence_id for c in found[DOC_FACET.id]] == [
+        "policy:s2", "policy:s3", "policy:s1"]
 
 
 def test_no_sentences_no_candidates() -> None:

@@ -2,7 +2,11 @@
 
 Every finding quotes a sentence verbatim, so quotes need no checking; implementation and
 improvement facets only accept sentences from `record` evidence; and removing evidence can
-only remove candidate sentences, so it can never raise a finding.
+only remove candidate sentences, so it can never raise a finding. For that, every sentence
+over the partial cut-off is a candidate, with no rank cut: the checks take them best first
+and the first that holds decides, so a finding is the best sentence that passes the checks,
+and removing sentences can only lower it. (Keeping the best two refilled from the rest when
+one went, and a third could pass where both had failed.)
 """
 
 from __future__ import annotations
@@ -27,8 +31,8 @@ STOPWORDS = frozenset(STOPWORD_TEXT.split())
 class Thresholds:
     """Cut-offs on the match score (cosine plus lexical support), calibrated in evals/."""
 
-    met: float = 0.62
-    partial: float = 0.52
+    met: float = 0.60
+    partial: float = 0.55
     record_met: float = 0.55
     record_partial: float = 0.45
     lexical_weight: float = 0.10
@@ -86,9 +90,8 @@ def match_candidates(
     sentence_vectors: list[list[float]],
     evidence: list[Evidence],
     thresholds: Thresholds,
-    per_facet: int = 2,
 ) -> dict[str, list[Candidate]]:
-    """For each facet id, its best eligible sentences scoring at least ``partial``, best first."""
+    """For each facet id, every eligible sentence scoring at least ``partial``, best first."""
     kinds = {e.chunk.chunk_id: e.chunk.kind for e in evidence}
     found: dict[str, list[Candidate]] = {facet.id: [] for facet in facets}
     if not sentences:
@@ -106,5 +109,5 @@ def match_candidates(
         ]
         scored.sort(key=lambda c: -c.score)
         partial = thresholds.cut_offs(facet.kind)[1]
-        found[facet.id] = [c for c in scored[:per_facet] if c.score >= partial]
+        found[facet.id] = [c for c in scored if c.score >= partial]
     return found

@@ -48,7 +48,7 @@ class Scorer:
 
     def propose(self, requirement: Requirement) -> Proposal:
         """Retrieve, find, check, level and explain."""
-        evidence = self._retriever.retrieve(requirement)
+        evidence = self._retriever.evidence(requirement)
         provenance = self._provenance.model_copy(update={"created_at": datetime.now(UTC)})
         if not evidence:
             return self._empty(requirement, provenance)

@@ -1,0 +1,1 @@
+"""The suites of `assay eval`: retrieval, scoring, robustness, chat and projection."""
