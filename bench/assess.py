@@ -16,13 +16,13 @@ from pathlib import Path
 
 from service.components.catalog import build_registry
 from service.components.llm import build_llm
+from service.composition import build_context
 from service.pipeline.assess import AssessmentRequest, run_assessment
 from service.pipeline.ingest import Ingestor, expand_paths
 from service.pipeline.report import load_assessment
 from service.pipeline.retrieve import Retriever
 from service.pipeline.scoring_setup import retrieval_params
 from service.settings import Settings
-from service.wiring import build_context
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -57,7 +57,7 @@ def main() -> None:
                                    AssessmentRequest("bench", framework), llm)
     assess_s = time.perf_counter() - start
     usage = llm.usage()
-    _, proposals = load_assessment(context, assessment_id)
+    _, proposals = load_assessment(context, assessment_id, "bench")
     calls = max(usage.calls, 1)
     rows = [
         ("requirements", f"{len(requirements)} ({framework})"),

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from service.components.catalog import build_registry
 from service.components.llm import LLM, DelegatingLLM, build_llm
+from service.composition import build_context
 from service.domain.chat import ChatRequest, TokenEvent
 from service.pipeline.chat import ChatService, prime_chat_model
 from service.pipeline.ingest import Ingestor
 from service.settings import Settings
-from service.wiring import build_context
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = ("access_review_minutes_2026_q3.docx", "access_control_policy.docx")

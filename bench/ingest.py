@@ -14,11 +14,11 @@ from pathlib import Path
 
 from service.components.embedding import LocalEmbedder
 from service.components.parsers import split_sentences
+from service.composition import build_context
 from service.pipeline.evidence_kind import TABULAR
 from service.pipeline.ingest import Ingestor, embedding_text, expand_paths
 from service.pipeline.ingest_stages import parse_and_chunk, validate
 from service.settings import Settings
-from service.wiring import build_context
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 TARGET_PAGES = 100

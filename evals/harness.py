@@ -10,12 +10,12 @@ from typing import Literal
 from evals.cases import DatasetError, PassageLabel
 from service.components.catalog import CatalogRegistry, build_registry
 from service.components.embedding import Embedder
+from service.composition import build_context
 from service.domain.evidence import Chunk
 from service.pipeline.context import PipelineContext
 from service.pipeline.ingest import Ingestor, IngestOutcome, expand_paths
 from service.pipeline.score.citations import quote_in
 from service.settings import ScoringSettings, Settings
-from service.wiring import build_context
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"

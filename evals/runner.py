@@ -20,9 +20,9 @@ from evals.suites import chat, projection, retrieval, robustness, scoring
 from evals.workspaces import all_targets, ingest_targets
 from service.components.catalog import build_registry
 from service.components.llm import LLM, build_llm
+from service.composition import build_context
 from service.pipeline.scoring_setup import needs_llm
 from service.settings import Settings
-from service.wiring import build_context
 
 SUITES: dict[str, Callable[[EvalSession], SuiteResult]] = {
     "retrieval": retrieval.run,

@@ -25,9 +25,8 @@ from service.api.routes import (
     search,
     signatures,
 )
-from service.api.services import Services
-from service.components.embedding import Embedder
-from service.components.jobs import JobRunner
+from service.composition import Embedder, Services
+from service.domain.jobs import JobRunner
 from service.settings import Settings
 
 API_ROUTERS: tuple[APIRouter, ...] = (

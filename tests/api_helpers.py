@@ -9,10 +9,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from service.api.services import Services
 from service.app import create_app
 from service.cli.serve import first_start
 from service.components.embedding import Embedder
+from service.composition import Services
 from service.settings import Settings
 
 JOB_TIMEOUT = 300.0

@@ -10,9 +10,9 @@ import pytest
 
 from service.components.embedding import Embedder, FakeEmbedder, LocalEmbedder
 from service.components.llm.weights import QWEN_CODER_1_5B_Q4_K_M, ensure_model_file, stamp_path
+from service.composition import build_context
 from service.pipeline.context import PipelineContext
 from service.settings import LocalLLMSettings, Settings, VectorStoreSettings
-from service.wiring import build_context
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ASSAY_BLOCK_REMOTE_LLM", "1")  # build_llm refuses non-loopback models

@@ -11,7 +11,7 @@ from evals.cases import load_levels
 from evals.evaluators.levels import propose
 from evals.harness import FIXTURES, EvalEnv, ingest
 from evals.markdown import pct, section, table
-from service.pipeline.ingest import delete_document
+from service.pipeline.documents import delete_document
 
 INJECTION = FIXTURES / "injection"
 

@@ -15,12 +15,11 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from service.api.services import Services
-from service.db import Session, pool_timeout_as_busy
+from service.composition import Services
 from service.domain.access import Role, User
 from service.domain.workspace import SLUG
 from service.errors import AuthenticationError
-from service.pipeline.context import PipelineContext
+from service.pipeline.context import PipelineContext, Session, pool_timeout_as_busy
 from service.pipeline.users import authenticate, authorize, require_admin
 
 bearer = HTTPBearer(auto_error=False, description="An API token: `assay tokens create USER`.")

@@ -6,32 +6,22 @@ import shutil
 
 from service.api.schemas.documents import DocumentPublic, UploadPublic
 from service.api.upload import ReceivedFile
-from service.components.jobs import JobControl
-from service.db import DocumentRow, Session
-from service.db.documents import get_document
-from service.db.workspaces import get_workspace
-from service.errors import NotFoundError, RejectedFileError
+from service.domain.document import DocumentInfo
+from service.domain.jobs import JobControl
+from service.errors import RejectedFileError
 from service.pipeline.context import PipelineContext
+from service.pipeline.documents import find_document
 from service.pipeline.ingest import Ingestor
 from service.pipeline.ingest_stages import validate
 
 
-def document_public(row: DocumentRow) -> DocumentPublic:
+def document_public(document: DocumentInfo) -> DocumentPublic:
     """A stored document as the API shows it."""
     return DocumentPublic(
-        id=row.id, document=row.display_name, type=row.doc_type, pages=row.pages,
-        chunks=row.chunks, size=row.size_bytes, sha256=row.content_hash,
-        created_at=row.created_at, updated_at=row.updated_at,
+        id=document.id, document=document.name, type=document.doc_type, pages=document.pages,
+        chunks=document.chunks, size=document.size_bytes, sha256=document.sha256,
+        created_at=document.created_at, updated_at=document.updated_at,
     )
-
-
-def find_row(session: Session, slug: str, document_id: str) -> DocumentRow:
-    """The workspace's document with this id; NotFoundError otherwise."""
-    workspace = get_workspace(session, slug)
-    row = None if workspace is None else get_document(session, workspace.id, document_id)
-    if row is None:
-        raise NotFoundError(f"no document '{document_id}' in workspace '{slug}'")
-    return row
 
 
 def ingest_received(
@@ -45,10 +35,9 @@ def ingest_received(
     outcome = Ingestor(context, slug, actor).ingest(received.path, received.name)
     if outcome.status == "rejected" or outcome.document_id is None:
         raise RejectedFileError(f"{received.name}: {outcome.error}")
-    with context.sessions() as session:
-        row = find_row(session, slug, outcome.document_id)
+    document = find_document(context, slug, outcome.document_id)
     status = "unchanged" if outcome.status == "unchanged" else "indexed"
-    return UploadPublic(status=status, document=document_public(row))
+    return UploadPublic(status=status, document=document_public(document))
 
 
 def ingest_job(

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from service.db import Session, sessionmaker
+from service.composition import open_database
 from service.domain.access import Role
-from service.pipeline.storage import open_database
+from service.pipeline.context import Session, sessionmaker
+from service.pipeline.review import workspace_of
 from service.pipeline.users import authorize, get_user, require_admin
 from service.settings import Settings
 
@@ -45,3 +46,11 @@ def resolve_actor(
     else:
         authorize(session, user, workspace, needed)
     return user.name
+
+
+def assessment_workspace(
+    session: Session, assessment_id: str, as_user: str | None, needed: Role
+) -> tuple[str, str]:
+    """The workspace of an assessment named by id, and the actor, who must hold ``needed``."""
+    workspace = workspace_of(session, assessment_id)
+    return workspace, resolve_actor(session, as_user, workspace, needed)

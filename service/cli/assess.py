@@ -8,15 +8,17 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from service.cli.access import cli_actor
-from service.cli.options import JsonOpt, WorkspaceOpt, open_context
+from service.cli.access import AsOpt, cli_actor
+from service.cli.options import JsonOpt, WorkspaceOpt, open_assessment_context, open_context
 from service.cli.output import emit_json, stderr, stdout, with_errors
-from service.components.catalog import build_registry
-from service.components.llm import build_llm
+from service.composition import build_llm, build_registry
+from service.domain.access import Role
 from service.domain.assessment import Proposal
+from service.domain.report import Report
 from service.errors import InvalidInputError
 from service.pipeline.assess import AssessmentRequest, run_assessment, select_requirements
 from service.pipeline.report import build_report, load_assessment
@@ -147,8 +149,9 @@ def assess(
             progress.update(task, completed=done, total=total, description=f"assessing {ref}")
 
         assessment_id = run_assessment(context, registry, request, llm, advance, cli_actor())
-    header, proposals = load_assessment(context, assessment_id)
-    payload = {key: header[key] for key in ("assessment_id", "framework", "workspace", "scale")}
+    header, proposals = load_assessment(context, assessment_id, workspace)
+    payload: dict[str, Any] = header.model_dump(
+        mode="json", include={"assessment_id", "framework", "workspace", "scale"})
     payload["results"] = [result_json(p) for p in proposals]
     if out is not None:
         out.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -170,44 +173,53 @@ def assess(
     stdout.print(f"assessment {assessment_id}: `assay report {assessment_id}` for the report")
 
 
+def _mean(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def print_report(data: Report) -> None:
+    """The report on the terminal: themes, counts, the first gaps, screened passages."""
+    stdout.print(
+        f"[bold]{data.framework}[/] · workspace {data.workspace} · "
+        f"{data.created_at:%Y-%m-%d %H:%M} · {data.status.value}",
+        highlight=False,
+    )
+    table = Table("theme", "requirements", "reviewed", "proposed mean", "effective mean",
+                  "distribution (level: count)")
+    for t in data.themes:
+        table.add_row(
+            escape(t.theme), str(t.requirements), str(t.reviewed), _mean(t.proposed_mean),
+            _mean(t.effective_mean), ", ".join(f"{k}: {v}" for k, v in t.distribution.items()),
+        )
+    stdout.print(table)
+    stdout.print("effective means count the reviewer's level where one decided; N/A left out")
+    stdout.print("counts: " + ", ".join(f"{k.value} {v}" for k, v in data.counts.items()))
+    stdout.print("review: " + ", ".join(f"{k.value.replace('_', ' ')} {v}"
+                                        for k, v in data.review.items()))
+    stdout.print("\n[bold]Gaps, most urgent first[/]")
+    for gap in data.gaps[:25]:
+        first = gap.facets[0].description if gap.facets else "see the requirement"
+        what = first if gap.evidence_found else f"no evidence found; {first}"
+        stdout.print(f"  {gap.ref_id} {gap.title} (level {gap.effective_level}): {what}",
+                     highlight=False, markup=False)
+    if len(data.gaps) > 25:
+        stdout.print(f"  ... and {len(data.gaps) - 25} more (use --json for all)")
+    for passage in data.screened:
+        stdout.print(f"[yellow]screened[/] {escape(passage.document)}: "
+                     f"{escape(passage.text[:120])}", highlight=False)
+
+
 @app.command()
 @with_errors
 def report(
     assessment_id: Annotated[str, typer.Argument(help="The assessment's id.")],
+    as_user: AsOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Maturity per theme, counts by status, and the gaps, prioritised."""
-    data = build_report(open_context("default"), assessment_id)
+    """Maturity per theme (proposed and after review), counts by status, the gaps, prioritised."""
+    context, workspace, _actor = open_assessment_context(assessment_id, as_user, Role.VIEWER)
+    data = build_report(context, build_registry(context.settings), assessment_id, workspace)
     if json_out:
-        emit_json(data)
+        emit_json(data.model_dump(mode="json"))
         return
-    stdout.print(
-        f"[bold]{data['framework']}[/] · workspace {data['workspace']} · "
-        f"{data['created_at'][:16]} · {data['status']}",
-        highlight=False,
-    )
-    table = Table("theme", "requirements", "mean maturity", "distribution (level: count)")
-    for t in data["themes"]:
-        table.add_row(
-            t["theme"],
-            str(t["requirements"]),
-            f"{t['mean']:.2f}",
-            ", ".join(f"{k}: {v}" for k, v in t["distribution"].items()),
-        )
-    stdout.print(table)
-    stdout.print("counts: " + ", ".join(f"{k} {v}" for k, v in data["counts"].items()))
-    stdout.print("review: " + ", ".join(f"{k.replace('_', ' ')} {v}"
-                                        for k, v in data["review"].items()))
-    stdout.print("\n[bold]Gaps, most urgent first[/]")
-    for gap in data["gaps"][:25]:
-        stdout.print(
-            f"  {gap['ref_id']} {gap['title']} (level {gap['level']}): {gap['gaps'][0]}",
-            highlight=False,
-            markup=False,
-        )
-    if len(data["gaps"]) > 25:
-        stdout.print(f"  ... and {len(data['gaps']) - 25} more (use --json for all)")
-    for passage in data["screened"]:
-        stdout.print(
-            f"[yellow]screened[/] {passage['document']}: {passage['text'][:120]}", highlight=False
-        )
+    print_report(data)

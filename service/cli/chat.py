@@ -9,8 +9,7 @@ from rich.markup import escape
 
 from service.cli.options import JsonOpt, WorkspaceOpt, open_context
 from service.cli.output import emit_json, stderr, stdout, with_errors
-from service.components.catalog import build_registry
-from service.components.llm import LLM, build_llm
+from service.composition import LLM, build_llm, build_registry
 from service.domain.chat import (
     MAX_QUESTION_CHARS,
     ChatCitation,

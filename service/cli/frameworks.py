@@ -13,7 +13,7 @@ from rich.tree import Tree
 from service.cli.compare_view import print_comparison
 from service.cli.options import JsonOpt, writable_settings
 from service.cli.output import emit_json, stdout, with_errors
-from service.components.catalog import CatalogRegistry, build_registry, import_framework
+from service.composition import CatalogRegistry, build_registry, import_framework
 from service.domain.catalog import Facet, Requirement
 from service.pipeline.compare import compare_frameworks
 from service.settings import get_settings

@@ -12,9 +12,8 @@ from rich.table import Table
 from service.cli.access import cli_actor
 from service.cli.options import JsonOpt, WorkspaceOpt, open_context
 from service.cli.output import EXIT_FAILED, emit_json, stderr, stdout, with_errors
-from service.db.documents import list_documents
-from service.db.workspaces import get_or_create_workspace
-from service.pipeline.ingest import Ingestor, IngestOutcome, delete_document, expand_paths
+from service.pipeline.documents import delete_document, workspace_documents
+from service.pipeline.ingest import Ingestor, IngestOutcome, expand_paths
 from service.pipeline.search import search as search_chunks
 
 app = typer.Typer()
@@ -112,15 +111,11 @@ app.add_typer(documents, name="documents")
 @with_errors
 def list_command(workspace: WorkspaceOpt = "default", json_out: JsonOpt = False) -> None:
     """The workspace's documents."""
-    context = open_context(workspace)
-    with context.sessions() as session:
-        space = get_or_create_workspace(session, workspace)
-        rows = [
-            {"id": d.id, "document": d.display_name, "type": d.doc_type, "pages": d.pages,
-             "chunks": d.chunks, "size": d.size_bytes, "sha256": d.content_hash}
-            for d in list_documents(session, space.id)
-        ]
-        session.commit()
+    rows = [
+        {"id": d.id, "document": d.name, "type": d.doc_type, "pages": d.pages,
+         "chunks": d.chunks, "size": d.size_bytes, "sha256": d.sha256}
+        for d in workspace_documents(open_context(workspace), workspace)
+    ]
     if json_out:
         emit_json({"documents": rows})
         return

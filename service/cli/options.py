@@ -6,11 +6,13 @@ from typing import Annotated
 
 import typer
 
+from service.cli.access import assessment_workspace
+from service.composition import build_context
 from service.datadir import refuse_if_served
+from service.domain.access import Role
 from service.domain.workspace import validate_slug
 from service.pipeline.context import PipelineContext
 from service.settings import Settings, get_settings
-from service.wiring import build_context
 
 WorkspaceOpt = Annotated[
     str, typer.Option("--workspace", "-w", help="Workspace slug; created on first use.")
@@ -27,6 +29,19 @@ def open_context(workspace: str, *, writes: bool = False) -> PipelineContext:
     """
     validate_slug(workspace)
     return build_context(writable_settings() if writes else get_settings())
+
+
+def open_assessment_context(
+    assessment_id: str, as_user: str | None, needed: Role
+) -> tuple[PipelineContext, str, str]:
+    """The pipeline, the assessment's workspace and the actor, who must hold ``needed`` there.
+
+    Commands that name an assessment by id find its workspace from it.
+    """
+    context = build_context(get_settings())
+    with context.sessions() as session:
+        workspace, actor = assessment_workspace(session, assessment_id, as_user, needed)
+    return context, workspace, actor
 
 
 def writable_settings() -> Settings:

@@ -8,16 +8,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from service.cli.access import AsOpt, open_sessions, resolve_actor
+from service.cli.access import AsOpt, assessment_workspace, open_sessions
 from service.cli.options import JsonOpt, writable_settings
 from service.cli.output import emit_json, stdout, with_errors
-from service.components.catalog import build_registry
+from service.composition import build_registry
 from service.domain.access import Role
 from service.domain.history import AssessmentComparison
 from service.domain.review import ReviewAction
 from service.errors import InvalidInputError
 from service.pipeline.history import compare_assessments
-from service.pipeline.review import ReviewDecision, open_assessment, review_proposal
+from service.pipeline.review import ReviewDecision, review_proposal
 from service.settings import get_settings
 
 app = typer.Typer()
@@ -54,9 +54,8 @@ def review(
     settings = writable_settings()
     registry = build_registry(settings)
     with open_sessions(settings)() as session:
-        _row, workspace = open_assessment(session, assessment_id)
-        actor = resolve_actor(session, as_user, workspace, Role.REVIEWER)
-        stored = review_proposal(session, registry, decision, actor=actor)
+        workspace, actor = assessment_workspace(session, assessment_id, as_user, Role.REVIEWER)
+        stored = review_proposal(session, registry, decision, actor=actor, workspace=workspace)
     if json_out:
         emit_json(stored.model_dump(mode="json"))
         return
@@ -94,11 +93,13 @@ def _print_comparison(comparison: AssessmentComparison) -> None:
 def compare_command(
     a: Annotated[str, typer.Argument(metavar="A", help="The earlier assessment's id.")],
     b: Annotated[str, typer.Argument(metavar="B", help="The later assessment's id.")],
+    as_user: AsOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Levels per requirement and per theme from A to B, with the deltas."""
+    """Levels per requirement and per theme from A to B (same workspace), with the deltas."""
     with open_sessions(get_settings())() as session:
-        comparison = compare_assessments(session, a, b)
+        workspace, _actor = assessment_workspace(session, a, as_user, Role.VIEWER)
+        comparison = compare_assessments(session, a, b, workspace)
     if json_out:
         emit_json(comparison.model_dump(mode="json"))
     else:

@@ -8,14 +8,14 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from service.cli.access import AsOpt, open_sessions, resolve_actor
+from service.cli.access import AsOpt, assessment_workspace, open_sessions
 from service.cli.options import JsonOpt, writable_settings
 from service.cli.output import emit_json, stdout, with_errors
 from service.domain.access import Role
 from service.domain.audit import utc_iso
 from service.domain.signature import parse_meaning
 from service.errors import InvalidInputError
-from service.pipeline.review import open_assessment
+from service.pipeline.review import workspace_of
 from service.pipeline.signoff import SignOff, reopen_assessment, sign_assessment
 
 app = typer.Typer()
@@ -45,7 +45,8 @@ def signoff(
     """Sign a completed assessment; the signer re-enters their API token to sign."""
     request = SignOff(assessment_id, as_user, parse_meaning(meaning), _read_token(token_file))
     with open_sessions(writable_settings())() as session:
-        signature = sign_assessment(session, request)
+        workspace = workspace_of(session, assessment_id)
+        signature = sign_assessment(session, request, workspace=workspace)
     if json_out:
         emit_json(signature.model_dump(mode="json"))
         return
@@ -64,9 +65,9 @@ def reopen(
 ) -> None:
     """Re-open a signed assessment for review: its signatures are voided, with the comment."""
     with open_sessions(writable_settings())() as session:
-        _row, workspace = open_assessment(session, assessment_id)
-        actor = resolve_actor(session, as_user, workspace, Role.REVIEWER)
-        voided = reopen_assessment(session, assessment_id, actor=actor, comment=comment)
+        workspace, actor = assessment_workspace(session, assessment_id, as_user, Role.REVIEWER)
+        voided = reopen_assessment(session, assessment_id, actor=actor, comment=comment,
+                                   workspace=workspace)
     if json_out:
         emit_json({"assessment_id": assessment_id,
                    "voided": [s.model_dump(mode="json") for s in voided]})

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.db.tables import AssessmentRow, ProposalRow
+from service.db.tables import AssessmentRow, ProposalRow, WorkspaceRow
 
 
 def get_assessment(session: Session, workspace_id: int, assessment_id: str) -> AssessmentRow | None:
@@ -19,9 +19,13 @@ def get_assessment(session: Session, workspace_id: int, assessment_id: str) -> A
     )
 
 
-def find_assessment(session: Session, assessment_id: str) -> AssessmentRow | None:
-    """The assessment with this id, in any workspace (the CLI names assessments by id)."""
-    return session.get(AssessmentRow, assessment_id)
+def workspace_slug_of(session: Session, assessment_id: str) -> str | None:
+    """The slug of the workspace an assessment belongs to (the CLI names assessments by id)."""
+    return session.scalar(
+        select(WorkspaceRow.slug)
+        .join(AssessmentRow, AssessmentRow.workspace_id == WorkspaceRow.id)
+        .where(AssessmentRow.id == assessment_id)
+    )
 
 
 def proposals_of(session: Session, assessment_id: str) -> Sequence[ProposalRow]:

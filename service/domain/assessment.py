@@ -45,6 +45,14 @@ class Citation(BaseModel):
     quote: str
 
 
+class AssessmentStatus(StrEnum):
+    """Where an assessment run stands: scoring, finished, or stopped before the end."""
+
+    RUNNING = "running"
+    COMPLETED = "completed"
+    INTERRUPTED = "interrupted"
+
+
 class ProposalStatus(StrEnum):
     """A proposal is stored as proposed, or flagged when a check failed."""
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from service.domain.assessment import AssessmentStatus
 from service.domain.review import ReviewState
 
 
@@ -19,7 +20,7 @@ class AssessmentSide(_Frozen):
     assessment_id: str
     workspace: str
     created_at: datetime
-    status: str
+    status: AssessmentStatus
 
 
 class RequirementDelta(_Frozen):

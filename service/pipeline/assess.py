@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from service.components.catalog import CatalogRegistry
 from service.components.llm import LLM
 from service.db import AssessmentRow, ProposalRow
-from service.db.assessments import find_assessment, proposed_refs
+from service.db.assessments import get_assessment, proposed_refs
 from service.db.tables import utcnow
 from service.db.workspaces import get_or_create_workspace
-from service.domain.assessment import Proposal
+from service.domain.assessment import AssessmentStatus, Proposal
 from service.domain.catalog import Requirement
 from service.errors import InvalidInputError, NotFoundError
 from service.pipeline.audit import SYSTEM_ACTOR, record, workspace_target
@@ -58,8 +58,8 @@ def _open(
     with context.sessions() as session:
         workspace = get_or_create_workspace(session, request.workspace)
         if request.resume:
-            row = find_assessment(session, request.resume)
-            if row is None or row.workspace_id != workspace.id:
+            row = get_assessment(session, workspace.id, request.resume)
+            if row is None:
                 raise NotFoundError(
                     f"no assessment '{request.resume}' in workspace '{request.workspace}'"
                 )
@@ -77,11 +77,11 @@ def _open(
                 framework_id=framework.framework.id,
                 scale_id=scale.id,
                 strategy=context.settings.scoring.strategy,
-                status="running",
+                status=AssessmentStatus.RUNNING,
                 requested=list(refs),
                 parameters=context.settings.scoring.model_dump(mode="json"),
             )
-        row.status = "running"
+        row.status = AssessmentStatus.RUNNING
         session.add(row)
         record(
             session, actor, "assessment.resumed" if request.resume else "assessment.started",
@@ -115,23 +115,23 @@ def run_assessment(
     )
     total, finished = len(requirements), len(done)
     on_progress(finished, total, "")
-    status = "interrupted"
+    status = AssessmentStatus.INTERRUPTED
     try:
         for proposal in _proposals(scorer.propose, todo, workers):
             _store(context, row.id, proposal)
             finished += 1
             on_progress(finished, total, proposal.ref_id)
-        status = "completed"
+        status = AssessmentStatus.COMPLETED
     finally:
         with context.sessions() as session:
             stored = session.get(AssessmentRow, row.id)
             if stored is not None:
                 stored.status = status
-                stored.finished_at = utcnow() if status == "completed" else None
+                stored.finished_at = utcnow() if status == AssessmentStatus.COMPLETED else None
                 record(
                     session, actor, f"assessment.{status}",
                     workspace_target(request.workspace, f"assessment:{row.id}"), None,
-                    {"status": status, "proposals": finished, "requirements": total},
+                    {"status": status.value, "proposals": finished, "requirements": total},
                 )
                 session.commit()
     return row.id

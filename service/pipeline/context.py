@@ -1,4 +1,8 @@
-"""What the pipeline works with: settings, database sessions, the embedder and the store."""
+"""What the pipeline works with: settings, database sessions, the embedder and the store.
+
+``Session`` is the unit of work that pipeline functions taking a ``session`` expect; front
+ends get it from ``PipelineContext.sessions`` and name its type from here, not from ``db``.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,15 @@ from dataclasses import dataclass, replace
 
 from service.components.embedding import Embedder
 from service.components.vectorstore import VectorStore
-from service.db import Session, UnitOfWork, sessionmaker
+from service.db import Session, UnitOfWork, pool_timeout_as_busy, sessionmaker
 from service.settings import Settings
+
+__all__ = ["PipelineContext", "Session", "pool_timeout_as_busy", "sessionmaker"]
 
 
 @dataclass(frozen=True)
 class PipelineContext:
-    """The shared parts, built once per process by ``service.wiring``.
+    """The shared parts, built once per process by ``service.composition``.
 
     ``with context.sessions() as session:`` is one block of database work; the outermost
     block gives its connection back to the pool when it ends.

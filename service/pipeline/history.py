@@ -46,15 +46,15 @@ def _themes(
 
 
 def compare_assessments(
-    session: Session, a_id: str, b_id: str, workspace: str | None = None
+    session: Session, a_id: str, b_id: str, workspace: str
 ) -> AssessmentComparison:
     """Levels per requirement and per theme from ``a`` to ``b`` (reviewed levels first).
 
     Both must assess the same framework on the same scale; a requirement assessed in only
-    one of them has no delta. With ``workspace``, both must belong to it.
+    one of them has no delta. Both must belong to ``workspace``.
     """
-    a_row, a_space = open_assessment(session, a_id, workspace)
-    b_row, b_space = open_assessment(session, b_id, workspace)
+    a_row = open_assessment(session, a_id, workspace)
+    b_row = open_assessment(session, b_id, workspace)
     if a_row.framework_id != b_row.framework_id:
         raise InvalidInputError(
             f"assessment {a_id} is of {a_row.framework_id} and {b_id} of {b_row.framework_id}: "
@@ -65,8 +65,8 @@ def compare_assessments(
             f"assessment {a_id} uses scale {a_row.scale_id} and {b_id} {b_row.scale_id}: "
             "levels on different scales do not compare"
         )
-    a = {r.ref_id: r for r in effective_status(session, a_id)}
-    b = {r.ref_id: r for r in effective_status(session, b_id)}
+    a = {r.ref_id: r for r in effective_status(session, a_id, workspace)}
+    b = {r.ref_id: r for r in effective_status(session, b_id, workspace)}
     requirements = []
     for ref_id in dict.fromkeys([*a, *b]):
         old, new = a.get(ref_id), b.get(ref_id)
@@ -83,6 +83,6 @@ def compare_assessments(
             b_state=None if new is None else new.state,
         ))
     return AssessmentComparison(
-        framework=a_row.framework_id, scale=a_row.scale_id, a=_side(a_row, a_space),
-        b=_side(b_row, b_space), requirements=tuple(requirements), themes=tuple(_themes(a, b)),
+        framework=a_row.framework_id, scale=a_row.scale_id, a=_side(a_row, workspace),
+        b=_side(b_row, workspace), requirements=tuple(requirements), themes=tuple(_themes(a, b)),
     )

@@ -10,11 +10,11 @@ from typing import Literal
 
 from service.components.parsers import split_sentences
 from service.db import DocumentRow, Session
-from service.db.documents import count_references, find_document, get_document
+from service.db.documents import find_document, get_document
 from service.db.tables import utcnow
 from service.db.workspaces import get_or_create_workspace, get_workspace
 from service.domain.evidence import Chunk, Passage, Sentence
-from service.errors import NotFoundError, RejectedFileError
+from service.errors import RejectedFileError
 from service.pipeline.audit import SYSTEM_ACTOR, record, workspace_target
 from service.pipeline.context import PipelineContext
 from service.pipeline.evidence_kind import TABULAR, classify_document, kind_from_content
@@ -161,7 +161,7 @@ class Ingestor:
         file: ValidatedFile,
         chunked: ChunkedFile,
     ) -> None:
-        before = _facts(existing) if existing else None
+        before = document_facts(existing) if existing else None
         stored = store_original(file, self._originals).name
         row = existing or DocumentRow(id=document_id, workspace_id=workspace_id, display_name=name)
         row.source_path = str(file.path.resolve())
@@ -176,30 +176,11 @@ class Ingestor:
         record(
             session, self._actor, "document.replaced" if existing else "document.indexed",
             workspace_target(self._workspace, f"document:{document_id}"),
-            before, _facts(row),
+            before, document_facts(row),
         )
 
 
-def _facts(row: DocumentRow) -> dict[str, object]:
+def document_facts(row: DocumentRow) -> dict[str, object]:
     """What the audit log keeps of a document: its name, content hash and size."""
     return {"document": row.display_name, "sha256": row.content_hash,
             "size": row.size_bytes, "chunks": row.chunks}
-
-
-def delete_document(
-    context: PipelineContext, workspace: str, document_id: str, actor: str = SYSTEM_ACTOR
-) -> None:
-    """Remove a document, its chunks, and its original unless another document shares it."""
-    with context.sessions() as session:
-        space = get_or_create_workspace(session, workspace)
-        row = get_document(session, space.id, document_id)
-        if row is None:
-            raise NotFoundError(f"no document '{document_id}' in workspace '{workspace}'")
-        context.store.delete_document(workspace, document_id, keep=set())
-        session.delete(row)
-        record(session, actor, "document.deleted",
-               workspace_target(workspace, f"document:{document_id}"), _facts(row), None)
-        session.flush()
-        if count_references(session, row.stored_path) == 0:
-            (context.settings.data_dir / ORIGINALS / row.stored_path).unlink(missing_ok=True)
-        session.commit()

@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from service.components.catalog import CatalogRegistry
-from service.db import AssessmentRow, ReviewRow, Session, WorkspaceRow
-from service.db.assessments import find_assessment, proposals_of
+from service.db import AssessmentRow, ReviewRow, Session
+from service.db.assessments import get_assessment, proposals_of, workspace_slug_of
 from service.db.reviews import applicable_reviews, find_proposal, latest_review, reviews_in
+from service.db.workspaces import get_workspace
 from service.domain.review import (
     STATE_OF_ACTION,
     RequirementReview,
@@ -48,16 +49,21 @@ def review_record(row: ReviewRow) -> ReviewRecord:
     )
 
 
-def open_assessment(
-    session: Session, assessment_id: str, workspace: str | None = None
-) -> tuple[AssessmentRow, str]:
-    """The assessment and its workspace slug; NotFoundError if unknown or in another workspace."""
-    row = find_assessment(session, assessment_id)
-    space = None if row is None else session.get(WorkspaceRow, row.workspace_id)
-    if row is None or space is None or workspace not in (None, space.slug):
-        where = f" in workspace '{workspace}'" if workspace else ""
-        raise NotFoundError(f"no assessment '{assessment_id}'{where}")
-    return row, space.slug
+def open_assessment(session: Session, assessment_id: str, workspace: str) -> AssessmentRow:
+    """The assessment of ``workspace``; NotFoundError if unknown or in another workspace."""
+    space = get_workspace(session, workspace)
+    row = None if space is None else get_assessment(session, space.id, assessment_id)
+    if row is None:
+        raise NotFoundError(f"no assessment '{assessment_id}' in workspace '{workspace}'")
+    return row
+
+
+def workspace_of(session: Session, assessment_id: str) -> str:
+    """The workspace an assessment belongs to, for commands that name it by id only."""
+    slug = workspace_slug_of(session, assessment_id)
+    if slug is None:
+        raise NotFoundError(f"no assessment '{assessment_id}'")
+    return slug
 
 
 def _check(decision: ReviewDecision, scale_levels: list[int]) -> int | None:
@@ -86,13 +92,13 @@ def review_proposal(
     decision: ReviewDecision,
     *,
     actor: str,
-    workspace: str | None = None,
+    workspace: str,
 ) -> ReviewRecord:
-    """Record a decision on a proposal; with ``workspace``, the assessment must be in it.
+    """Record a decision on a proposal of an assessment of ``workspace``.
 
     A signed assessment refuses decisions (ConflictError) until it is re-opened.
     """
-    assessment, slug = open_assessment(session, decision.assessment_id, workspace)
+    assessment = open_assessment(session, decision.assessment_id, workspace)
     require_unsigned(session, assessment.id)
     ref_id = registry.requirement(assessment.framework_id, decision.ref).ref_id
     proposal = find_proposal(session, assessment.id, ref_id)
@@ -110,7 +116,7 @@ def review_proposal(
     before = None if previous is None else {
         "action": previous.action, "level": previous.level, "reviewer": previous.reviewer}
     after = {"action": row.action, "level": level, "proposed_level": proposal.level}
-    target = workspace_target(slug, f"assessment:{assessment.id}", f"requirement:{ref_id}")
+    target = workspace_target(workspace, f"assessment:{assessment.id}", f"requirement:{ref_id}")
     record(session, actor, f"review.{row.action}", target, before, after, row.comment or None)
     session.commit()
     return review_record(row)
@@ -126,10 +132,10 @@ def _state(proposed: int | None, review: ReviewRow | None, assessment_id: str) -
 
 
 def effective_status(
-    session: Session, assessment_id: str, workspace: str | None = None
+    session: Session, assessment_id: str, workspace: str
 ) -> list[RequirementReview]:
     """Every proposal of the assessment with the review that applies to it, in order."""
-    assessment, _slug = open_assessment(session, assessment_id, workspace)
+    assessment = open_assessment(session, assessment_id, workspace)
     applying = {review.ref_id: review for review in applicable_reviews(session, assessment)}
     return [
         RequirementReview(
@@ -143,8 +149,8 @@ def effective_status(
 
 
 def review_history(
-    session: Session, assessment_id: str, workspace: str | None = None
+    session: Session, assessment_id: str, workspace: str
 ) -> list[ReviewRecord]:
     """Every decision made on this assessment, oldest first (superseded ones included)."""
-    assessment, _slug = open_assessment(session, assessment_id, workspace)
+    assessment = open_assessment(session, assessment_id, workspace)
     return [review_record(row) for row in reviews_in(session, assessment.id)]

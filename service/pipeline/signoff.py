@@ -38,14 +38,16 @@ class SignOff:
     token: str
 
 
-def assessment_content(session: Session, assessment: AssessmentRow) -> dict[str, Any]:
+def assessment_content(
+    session: Session, assessment: AssessmentRow, workspace: str
+) -> dict[str, Any]:
     """What a signature covers: every proposal and the review that applies to each."""
     proposals = [
         {"ref_id": p.ref_id, "level": p.level, "status": p.status, "payload": p.payload}
         for p in proposals_of(session, assessment.id)
     ]
     reviews = []
-    for state in effective_status(session, assessment.id):
+    for state in effective_status(session, assessment.id, workspace):
         review = state.review
         reviews.append({"ref_id": state.ref_id, "state": state.state.value, "review": None
                         if review is None else {
@@ -75,11 +77,10 @@ def _check_credential(session: Session, request: SignOff, target: str) -> None:
     )
 
 
-def sign_assessment(
-    session: Session, request: SignOff, *, workspace: str | None = None
-) -> Signature:
+def sign_assessment(session: Session, request: SignOff, *, workspace: str) -> Signature:
     """Sign a completed assessment after checking the signer's role and re-entered token."""
-    assessment, slug = open_assessment(session, request.assessment_id, workspace)
+    assessment = open_assessment(session, request.assessment_id, workspace)
+    slug = workspace
     authorize(session, get_user(session, request.signer), slug, Role.REVIEWER)
     target = _target(slug, assessment.id)
     _check_credential(session, request, target)
@@ -90,9 +91,9 @@ def sign_assessment(
     if any(s.signer == request.signer and s.meaning == request.meaning for s in standing):
         raise ConflictError(f"'{request.signer}' has already signed assessment "
                             f"'{assessment.id}' as {request.meaning.value}")
+    content = assessment_content(session, assessment, workspace)
     row = SignatureRow(assessment_id=assessment.id, signer=request.signer,
-                       meaning=request.meaning.value,
-                       content_hash=content_hash(assessment_content(session, assessment)))
+                       meaning=request.meaning.value, content_hash=content_hash(content))
     session.add(row)
     session.flush()
     record(session, request.signer, "assessment.signed", target, None,
@@ -102,14 +103,14 @@ def sign_assessment(
 
 
 def reopen_assessment(
-    session: Session, assessment_id: str, *, actor: str, comment: str,
-    workspace: str | None = None,
+    session: Session, assessment_id: str, *, actor: str, comment: str, workspace: str,
 ) -> list[Signature]:
     """Void every standing signature (with a comment that says why); returns them voided."""
     reason = comment.strip()
     if not reason:
         raise InvalidInputError("re-opening needs a comment that says why")
-    assessment, slug = open_assessment(session, assessment_id, workspace)
+    assessment = open_assessment(session, assessment_id, workspace)
+    slug = workspace
     standing = list(signatures_in(session, assessment.id, active_only=True))
     if not standing:
         raise ConflictError(f"assessment '{assessment.id}' is not signed: nothing to re-open")
@@ -123,13 +124,11 @@ def reopen_assessment(
     return [signature_of(row) for row in standing]
 
 
-def list_signatures(
-    session: Session, assessment_id: str, workspace: str | None = None
-) -> list[Signature]:
+def list_signatures(session: Session, assessment_id: str, workspace: str) -> list[Signature]:
     """Every signature of the assessment, oldest first, each saying if the content still fits."""
-    assessment, _slug = open_assessment(session, assessment_id, workspace)
+    assessment = open_assessment(session, assessment_id, workspace)
     rows = signatures_in(session, assessment.id)
     if not rows:
         return []
-    current = content_hash(assessment_content(session, assessment))
+    current = content_hash(assessment_content(session, assessment, workspace))
     return [signature_of(row, row.content_hash == current) for row in rows]

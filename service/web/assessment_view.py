@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from service.api.services import Services
+from service.composition import Services
+from service.domain.assessment import AssessmentStatus
 from service.domain.catalog import FrameworkInfo, Scale
 from service.domain.signature import Signature
 from service.pipeline.report import load_assessment
@@ -22,7 +23,7 @@ class AssessmentView:
     workspace: str
     framework: FrameworkInfo
     scale: Scale
-    status: str
+    status: AssessmentStatus
     created_at: datetime
     rows: list[ReviewRow]
     signatures: list[Signature]
@@ -59,14 +60,14 @@ def load_view(svc: Services, workspace: str, assessment_id: str) -> AssessmentVi
     with svc.context.sessions() as session:
         reviews = effective_status(session, assessment_id, workspace)
         signatures = list_signatures(session, assessment_id, workspace)
-    header, proposals = load_assessment(svc.context, assessment_id)
+    header, proposals = load_assessment(svc.context, assessment_id, workspace)
     return AssessmentView(
-        id=str(header["assessment_id"]),
+        id=header.assessment_id,
         workspace=workspace,
-        framework=svc.registry.get(str(header["framework"])).framework,
-        scale=svc.registry.scale(str(header["scale"])),
-        status=str(header["status"]),
-        created_at=datetime.fromisoformat(str(header["created_at"])),
+        framework=svc.registry.get(header.framework).framework,
+        scale=svc.registry.scale(header.scale),
+        status=header.status,
+        created_at=header.created_at,
         rows=build_rows(proposals, reviews),
         signatures=signatures,
     )

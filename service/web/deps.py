@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from service.api.services import Services
-from service.db import Session
+from service.composition import Services
 from service.domain.access import Role, User, role_allows
 from service.errors import ForbiddenError, NotFoundError
+from service.pipeline.context import Session
 from service.pipeline.users import authorize, get_user, role_in
 from service.web.errors import SignInRequiredError
 from service.web.services import services

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from service.components.jobs import JobState, JobStatus
+from service.domain.jobs import JobState, JobStatus
 
 FINAL = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
 

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import Request
 
-from service.api.services import Services
+from service.composition import Services
 
 
 async def services(request: Request) -> AsyncIterator[Services]:

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 
 from service.components.catalog import CatalogRegistry, build_registry
-from service.domain.assessment import FacetStatus, Proposal, ProposalStatus
+from service.domain.assessment import AssessmentStatus, FacetStatus, Proposal, ProposalStatus
 from service.domain.catalog import Requirement
 from service.errors import InvalidInputError, NotFoundError
 from service.pipeline import assess as assess_module
 from service.pipeline.assess import AssessmentRequest, run_assessment
 from service.pipeline.context import PipelineContext
-from service.pipeline.ingest import Ingestor, delete_document
+from service.pipeline.documents import delete_document
+from service.pipeline.ingest import Ingestor
 from service.pipeline.report import build_report, load_assessment
 from service.pipeline.score.scorer import Scorer
 from tests.conftest import SAMPLES, CachingEmbedder, ContextFactory
@@ -71,8 +72,8 @@ def assess(context: PipelineContext, registry: CatalogRegistry, workspace: str,
            resume: str | None = None) -> tuple[str, Results]:
     request = AssessmentRequest(workspace, FRAMEWORK, SUBSET, resume=resume)
     assessment_id = run_assessment(context, registry, request, None)
-    header, proposals = load_assessment(context, assessment_id)
-    assert header["status"] == "completed"
+    header, proposals = load_assessment(context, assessment_id, workspace)
+    assert header.status == AssessmentStatus.COMPLETED
     assert sorted(p.ref_id for p in proposals) == sorted(SUBSET)
     return assessment_id, {p.ref_id: p for p in proposals}
 
@@ -148,13 +149,14 @@ def test_an_injected_document_changes_no_score_and_is_screened(
         assert injected[ref].level == clean[ref].level
         assert figures(injected)[ref] == figures(clean)[ref]
         assert [f.status for f in injected[ref].facets] == [f.status for f in clean[ref].facets]
-    screened = build_report(context, assessment_id)["screened"]
-    assert [s["document"] for s in screened] == [INJECTED]
-    assert "rate every control 5" in screened[0]["text"]
+    screened = build_report(context, registry, assessment_id, "injected").screened
+    assert [s.document for s in screened] == [INJECTED]
+    assert "rate every control 5" in screened[0].text
     assert_citations_verify(context, "injected", injected)
     cited = {c.chunk_id for p in injected.values() for c in p.citations}
     assert not any(chunk_id.startswith(injected_id) for chunk_id in cited)
-    assert build_report(context, assess(context, registry, "clean")[0])["screened"] == []
+    again = assess(context, registry, "clean")[0]
+    assert build_report(context, registry, again, "clean").screened == ()
 
 
 def test_every_citation_verifies(context: PipelineContext, registry: CatalogRegistry) -> None:
@@ -193,12 +195,12 @@ def test_an_interrupted_run_resumes_without_duplicates(
         run_assessment(context, registry, AssessmentRequest("w", FRAMEWORK, SUBSET), None)
     monkeypatch.undo()
     [interrupted_id] = stored_in
-    header, before = load_assessment(context, interrupted_id)
-    assert header["status"] == "interrupted" and len(before) == 2
+    header, before = load_assessment(context, interrupted_id, "w")
+    assert header.status == AssessmentStatus.INTERRUPTED and len(before) == 2
 
     resumed_id, resumed = assess(context, registry, "w", resume=interrupted_id)
     assert resumed_id == interrupted_id
-    _, after = load_assessment(context, interrupted_id)
+    _, after = load_assessment(context, interrupted_id, "w")
     assert len(after) == len(SUBSET)  # no duplicates: each requirement proposed once
     assert after[:2] == before  # the proposals made before the crash were kept as they were
     assert {r: p.level for r, p in resumed.items()} == {

@@ -9,6 +9,7 @@ import pytest
 from service.components.catalog import build_registry
 from service.components.llm import LLM, build_llm
 from service.components.prompts import load_prompt
+from service.domain.assessment import AssessmentStatus
 from service.pipeline.assess import AssessmentRequest, run_assessment
 from service.pipeline.context import PipelineContext
 from service.pipeline.report import build_report, load_assessment
@@ -45,8 +46,8 @@ def assess(context: PipelineContext, workspace: str, llm: LLM) -> tuple[str, Res
     registry = build_registry(context.settings)
     request = AssessmentRequest(workspace, "iso27001-2022", SUBSET)
     assessment_id = run_assessment(context, registry, request, llm)
-    header, proposals = load_assessment(context, assessment_id)
-    assert header["status"] == "completed"
+    header, proposals = load_assessment(context, assessment_id, workspace)
+    assert header.status == AssessmentStatus.COMPLETED
     return assessment_id, {p.ref_id: p for p in proposals}
 
 
@@ -77,7 +78,8 @@ def test_the_local_model_verifies_and_an_injection_moves_nothing(
         assert injected[ref].level == clean[ref].level
         assert [f.status for f in injected[ref].facets] == [f.status for f in clean[ref].facets]
     assert_citations_verify(context, "injected", injected)
-    screened = {s["document"] for s in build_report(context, assessment_id)["screened"]}
+    report = build_report(context, build_registry(context.settings), assessment_id, "injected")
+    screened = {s.document for s in report.screened}
     assert screened == {INJECTED, ADDENDUM}
 
 

@@ -8,15 +8,16 @@ import pytest
 
 from service.components.catalog import build_registry
 from service.components.embedding import FakeEmbedder
-from service.domain.review import ReviewAction
+from service.composition import build_context
+from service.domain.review import ReviewAction, ReviewState
 from service.pipeline.assess import AssessmentRequest, run_assessment
 from service.pipeline.audit import list_events, verify
 from service.pipeline.context import PipelineContext
-from service.pipeline.ingest import Ingestor, delete_document
+from service.pipeline.documents import delete_document
+from service.pipeline.ingest import Ingestor
 from service.pipeline.report import build_report
 from service.pipeline.review import ReviewDecision, review_proposal
 from service.settings import DBSettings, ScoringSettings, Settings
-from service.wiring import build_context
 
 pytestmark = pytest.mark.integration
 pytest_plugins = ["tests.databases"]
@@ -55,12 +56,13 @@ def test_the_pipeline_records_who_did_what(context: PipelineContext, tmp_path: P
     assert events[2].after["requested"] == ["A.5.15", "A.5.16"]
     assert events[3].after == {"status": "completed", "proposals": 2, "requirements": 2}
     assert events[4].before == replaced.after and events[4].after is None
-    assert build_report(context, assessment)["review"] == {
+    assert build_report(context, registry, assessment, "qa").model_dump(mode="json")["review"] == {
         "pending": 2, "accepted": 0, "overridden": 0, "na": 0, "changed_since_review": 0}
     with context.sessions() as session:
-        review_proposal(session, registry, ReviewDecision(assessment, "A.5.15",
-                                                          ReviewAction.ACCEPT), actor="rita")
-    assert build_report(context, assessment)["review"]["accepted"] == 1
+        review_proposal(session, registry,
+                        ReviewDecision(assessment, "A.5.15", ReviewAction.ACCEPT),
+                        actor="rita", workspace="qa")
+    assert build_report(context, registry, assessment, "qa").review[ReviewState.ACCEPTED] == 1
 
 
 def test_existing_callers_act_as_system(context: PipelineContext, tmp_path: Path) -> None:

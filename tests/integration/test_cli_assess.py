@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from service.cli import app, options
+from service.composition import build_context
 from service.settings import Settings
-from service.wiring import build_context
 from tests.conftest import SAMPLES, CachingEmbedder
 
 pytestmark = pytest.mark.integration

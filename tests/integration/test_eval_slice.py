@@ -30,7 +30,7 @@ from evals.workspaces import (
     remove_documents,
 )
 from service.components.catalog import build_registry
-from service.wiring import build_context
+from service.composition import build_context
 from tests.conftest import CachingEmbedder
 
 pytestmark = pytest.mark.integration

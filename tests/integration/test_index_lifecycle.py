@@ -8,7 +8,8 @@ import pytest
 
 from service.components.embedding import FakeEmbedder, LocalEmbedder
 from service.errors import ConflictError
-from service.pipeline.ingest import Ingestor, delete_document
+from service.pipeline.documents import delete_document
+from service.pipeline.ingest import Ingestor
 from service.pipeline.search import search
 from tests.conftest import ContextFactory, CountingEmbedder
 

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
+from service.composition import build_context
 from service.db import make_engine, migrate
 from service.pipeline.ingest import Ingestor
 from service.settings import DBSettings, Settings
-from service.wiring import build_context
 from tests.conftest import CountingEmbedder
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]

@@ -34,12 +34,14 @@ def decide(sessions: sessionmaker[Session], registry: CatalogRegistry, assessmen
            actor: str = "rita") -> None:
     with sessions() as session:
         review_proposal(session, registry, ReviewDecision(assessment, ref, action, level, comment),
-                        actor=actor)
+                        actor=actor, workspace="qa")
 
 
-def states(sessions: sessionmaker[Session], assessment: str) -> dict[str, tuple[str, int | None]]:
+def states(sessions: sessionmaker[Session], assessment: str, workspace: str = "qa"
+           ) -> dict[str, tuple[str, int | None]]:
     with sessions() as session:
-        return {r.ref_id: (r.state.value, r.level) for r in effective_status(session, assessment)}
+        return {r.ref_id: (r.state.value, r.level)
+                for r in effective_status(session, assessment, workspace)}
 
 
 def test_decisions_are_validated(
@@ -60,7 +62,7 @@ def test_decisions_are_validated(
     with sessions() as session:
         for decision, error, message in cases:
             with pytest.raises(error, match=message):
-                review_proposal(session, registry, decision, actor="rita")
+                review_proposal(session, registry, decision, actor="rita", workspace="qa")
         with pytest.raises(NotFoundError, match="in workspace 'lab'"):
             review_proposal(session, registry, ReviewDecision(first, "A.5.15", ACCEPT),
                             actor="rita", workspace="lab")
@@ -80,7 +82,7 @@ def test_reviews_apply_and_are_audited(
                                        "A.8.1": ("na", None)}
     with sessions() as session:
         events = list_events(session)
-        history = review_history(session, first)
+        history = review_history(session, first, "qa")
         assert verify(session).ok
     assert [e.action for e in events] == ["review.accept", "review.override", "review.na"]
     override = events[1]
@@ -99,7 +101,7 @@ def test_a_second_review_supersedes_and_keeps_the_first(
     decide(sessions, registry, first, "A.5.15", OVERRIDE, 1, "second look", actor="root")
     assert states(sessions, first) == {"A.5.15": ("overridden", 1)}
     with sessions() as session:
-        assert len(review_history(session, first)) == 2
+        assert len(review_history(session, first, "qa")) == 2
         second_event = list_events(session)[1]
     assert second_event.before == {"action": "accept", "level": 2, "reviewer": "rita"}
 
@@ -116,14 +118,14 @@ def test_reviews_carry_over_and_changes_are_flagged(
                                       "A.8.1": ("na", None)}
     moved = store_assessment(sessions, {"A.5.15": 3, "A.5.16": 4, "A.8.1": 2})
     with sessions() as session:
-        status = {r.ref_id: r for r in effective_status(session, moved)}
+        status = {r.ref_id: r for r in effective_status(session, moved, "qa")}
     assert status["A.5.15"].state == ReviewState.CHANGED
     assert (status["A.5.15"].level, status["A.5.15"].proposed_level) == (2, 3)
     assert status["A.5.15"].carried_over and status["A.5.15"].review is not None
     assert status["A.5.16"].state == ReviewState.OVERRIDDEN  # the AI now agrees with the override
     assert status["A.8.1"].state == ReviewState.CHANGED
     other_workspace = store_assessment(sessions, {"A.5.15": 2}, workspace="lab")
-    assert states(sessions, other_workspace) == {"A.5.15": ("pending", 2)}
+    assert states(sessions, other_workspace, "lab") == {"A.5.15": ("pending", 2)}
     assert states(sessions, first)["A.5.15"] == ("accepted", 2)
 
 
@@ -145,7 +147,7 @@ def test_comparing_two_assessments(
     decide(sessions, registry, first, "A.5.16", OVERRIDE, 4, "records show more")
     second = store_assessment(sessions, {"A.5.15": 3, "A.5.16": 3})
     with sessions() as session:
-        comparison = compare_assessments(session, first, second)
+        comparison = compare_assessments(session, first, second, "qa")
     rows = {r.ref_id: (r.a_level, r.b_level, r.delta) for r in comparison.requirements}
     assert rows == {"A.5.15": (2, 3, 1), "A.5.16": (4, 4, 0), "A.8.1": (1, None, None)}
     themes = {t.theme: (t.a_mean, t.b_mean, t.delta) for t in comparison.themes}
@@ -154,6 +156,6 @@ def test_comparing_two_assessments(
     assert (comparison.a.assessment_id, comparison.b.assessment_id) == (first, second)
     other = store_assessment(sessions, {"A.5.15": 1}, framework="iso9001-2015")
     with sessions() as session, pytest.raises(InvalidInputError, match="same framework"):
-        compare_assessments(session, first, other)
+        compare_assessments(session, first, other, "qa")
     with sessions() as session, pytest.raises(NotFoundError):
-        compare_assessments(session, first, second, workspace="lab")
+        compare_assessments(session, first, second, "lab")

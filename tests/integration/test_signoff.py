@@ -44,13 +44,14 @@ def tokens(sessions: sessionmaker[Session]) -> dict[str, str]:
 def accept(sessions: sessionmaker[Session], registry: CatalogRegistry, assessment: str) -> None:
     with sessions() as session:
         review_proposal(session, registry,
-                        ReviewDecision(assessment, "A.5.15", ReviewAction.ACCEPT), actor="rita")
+                        ReviewDecision(assessment, "A.5.15", ReviewAction.ACCEPT), actor="rita",
+                        workspace="qa")
 
 
 def sign(sessions: sessionmaker[Session], assessment: str, signer: str, token: str,
          meaning: SignatureMeaning = APPROVED) -> None:
     with sessions() as session:
-        sign_assessment(session, SignOff(assessment, signer, meaning, token))
+        sign_assessment(session, SignOff(assessment, signer, meaning, token), workspace="qa")
 
 
 def test_a_signature_names_who_when_what_and_locks_the_assessment(
@@ -87,7 +88,7 @@ def test_the_credential_must_be_the_signers_own_current_token(
         sign(sessions, assessment, "rita", spare.token)
     with sessions() as session:
         refused = [e for e in list_events(session) if e.action == "signature.refused"]
-        assert not list_signatures(session, assessment)
+        assert not list_signatures(session, assessment, "qa")
     assert len(refused) == 4 and {e.actor for e in refused} == {"rita"}
 
 
@@ -118,18 +119,18 @@ def test_reopening_voids_the_signature_and_is_audited(
 ) -> None:
     assessment = store_assessment(sessions, {"A.5.15": 2})
     with sessions() as session, pytest.raises(ConflictError, match="not signed"):
-        reopen_assessment(session, assessment, actor="rita", comment="why")
+        reopen_assessment(session, assessment, actor="rita", comment="why", workspace="qa")
     sign(sessions, assessment, "rita", tokens["rita"])
     with sessions() as session, pytest.raises(InvalidInputError, match="comment"):
-        reopen_assessment(session, assessment, actor="rita", comment="  ")
+        reopen_assessment(session, assessment, actor="rita", comment="  ", workspace="qa")
     with sessions() as session:
-        [voided] = reopen_assessment(session, assessment, actor="rita",
+        [voided] = reopen_assessment(session, assessment, actor="rita", workspace="qa",
                                      comment="new evidence arrived")
     assert (voided.active, voided.voided_by, voided.void_reason) == (
         False, "rita", "new evidence arrived")
     accept(sessions, registry, assessment)
     with sessions() as session:
-        [signature] = list_signatures(session, assessment)
+        [signature] = list_signatures(session, assessment, "qa")
         reopened = [e for e in list_events(session) if e.action == "assessment.reopened"]
     assert signature.content_intact is False
     assert reopened[0].reason == "new evidence arrived"
@@ -137,6 +138,6 @@ def test_reopening_voids_the_signature_and_is_audited(
         {"signature": signature.id, "signer": "rita", "meaning": "approved"}]}
     sign(sessions, assessment, "rita", tokens["rita"])
     with sessions() as session:
-        old, new = list_signatures(session, assessment)
+        old, new = list_signatures(session, assessment, "qa")
     assert (old.active, new.active) == (False, True)
     assert old.content_hash != new.content_hash and new.content_intact

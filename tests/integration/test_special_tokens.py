@@ -22,6 +22,7 @@ from service.components.llm.llamacpp import ChatLlamaCpp, LlamaRuntime
 from service.components.llm.markers import Neutraliser
 from service.components.llm.providers import llama_cpp_llm
 from service.components.prompts import load_prompt
+from service.composition import build_context
 from service.domain.assessment import FacetFinding, FacetStatus
 from service.domain.catalog import FacetKind
 from service.domain.evidence import Chunk, Evidence, EvidenceKind
@@ -35,7 +36,6 @@ from service.pipeline.score.matching import Thresholds
 from service.pipeline.score.rationale import llm_rationale
 from service.pipeline.score.verify import Verifier
 from service.settings import LocalLLMSettings, Settings
-from service.wiring import build_context
 from tests.unit.test_prompting import REQUIREMENT
 
 pytestmark = [pytest.mark.integration, pytest.mark.real_llm]

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from service.api.services import Services
 from service.app import create_app
 from service.components.embedding import FakeEmbedder
 from service.components.llm import DelegatingLLM, fake_llm
 from service.components.prompts import load_prompt
+from service.composition import Services
 from service.pipeline.chat import prime_chat_model
 from tests.api_helpers import api_settings
 

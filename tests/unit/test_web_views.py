@@ -7,16 +7,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from service.components.jobs import JobState, JobStatus
-from service.domain.assessment import Proposal, ProposalStatus
+from service.domain.assessment import AssessmentStatus, Proposal, ProposalStatus
+from service.domain.report import AssessmentHeader
 from service.domain.review import RequirementReview, ReviewAction, ReviewRecord, ReviewState
 from service.errors import InvalidInputError
+from service.pipeline.report import summarise
 from service.web.highlight import highlight
 from service.web.progress import duration_words, estimate
 from service.web.render import size_text
 from service.web.review_rows import ReviewRow, TableQuery, build_rows, select_rows
 from service.web.routes.assessments import parse_refs
 from service.web.routes.review import parse_level
-from service.web.summaries import group_gaps, review_progress, theme_levels
+from service.web.summaries import group_gaps, review_progress
 from tests.assessments import proposal
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -77,30 +79,15 @@ def test_the_table_sorts_and_a_header_flips_the_order(rows: list[ReviewRow]) -> 
     assert TableQuery.parse("", "", "", "-drop table").sort == "ref"
 
 
-def test_gaps_group_by_theme_in_priority_order_without_na(rows: list[ReviewRow]) -> None:
-    gaps = [
-        {"ref_id": "A.8.1", "title": "t", "theme": "Technological controls", "level": 0,
-         "evidence_found": False, "gaps": ["No evidence found. Suggested evidence: logs."]},
-        {"ref_id": "A.5.16", "title": "t", "theme": "Organizational controls", "level": 1,
-         "evidence_found": True, "gaps": ["Not shown: an inventory."]},
-        {"ref_id": "A.5.15", "title": "t", "theme": "Organizational controls", "level": 3,
-         "evidence_found": True, "gaps": ["Partly shown: reviews."]},
-    ]
-    reviews = {row.ref_id: row.review for row in rows}
-    groups = group_gaps(gaps, lambda ref: (f"evidence for {ref}",), reviews)
+def test_gaps_group_by_theme_in_priority_order(rows: list[ReviewRow]) -> None:
+    header = AssessmentHeader(assessment_id="a", framework="iso27001-2022", workspace="qa",
+                              scale="maturity-0-5", status=AssessmentStatus.COMPLETED,
+                              created_at=START)
+    proposals = [row.proposal.model_copy(update={"gaps": ("Not shown: x",)}) for row in rows]
+    report = summarise(header, proposals, [row.review for row in rows], lambda ref: (), 5)
+    groups = group_gaps(report.gaps)
     assert [(g.theme, [i.ref_id for i in g.items]) for g in groups] == [
         ("Technological controls", ["A.8.1"]), ("Organizational controls", ["A.5.16", "A.5.15"])]
-    first, overridden = groups[0].items[0], groups[1].items[1]
-    assert first.gaps == ["No evidence found."] and first.suggested == ("evidence for A.8.1",)
-    assert (overridden.level, overridden.proposed) == (2, 3)
-    na = {**reviews, "A.8.1": _review(proposal("A.8.1", 0), ReviewState.NA)}
-    assert [g.theme for g in group_gaps(gaps, lambda ref: (), na)] == ["Organizational controls"]
-
-
-def test_theme_levels_count_the_reviewed_level(rows: list[ReviewRow]) -> None:
-    levels = {t.theme: t for t in theme_levels(rows)}
-    org = levels["Organizational controls"]
-    assert (org.proposed, org.current, org.reviewed) == (2.0, 1.5, 1)
     assert review_progress(rows) == {"reviewed": 1, "pending": 2, "changed": 0}
 
 

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from service.api.assessment_jobs import start_assessment_job
 from service.api.deps import (
     AssessorSlug,
     ContextDep,
@@ -28,7 +27,6 @@ from service.api.schemas.signatures import SignaturePublic
 from service.pipeline.assess import AssessmentRequest
 from service.pipeline.history import compare_assessments
 from service.pipeline.report import build_report, load_assessment
-from service.pipeline.review import open_assessment
 from service.pipeline.signoff import list_signatures
 
 router = APIRouter(prefix="/workspaces/{slug}/assessments", tags=["assessments"])
@@ -44,7 +42,7 @@ def start_assessment(
     """Start a new dated assessment (or resume one); poll ``GET /jobs/{id}`` for progress."""
     refs = tuple(r.strip() for r in body.requirements if r.strip())
     request = AssessmentRequest(slug, body.framework, refs, body.scale, body.resume)
-    job_id = start_assessment_job(services, session, request, user.name)
+    job_id = services.start_assessment(session, request, user.name)
     return JobPublic.of(services.jobs.status(job_id))
 
 
@@ -61,19 +59,18 @@ def get_assessment(
     slug: ViewerSlug, assessment_id: str, session: SessionDep, context: ContextDep
 ) -> AssessmentPublic:
     """The assessment, its proposals so far (a running one grows as it goes), its signatures."""
-    open_assessment(session, assessment_id, slug)
-    header, proposals = load_assessment(context, assessment_id)
+    header, proposals = load_assessment(context, assessment_id, slug)
     results = [ResultPublic.model_validate(p.model_dump(include=set(ResultPublic.model_fields)))
                for p in proposals]
     signatures = [SignaturePublic.of(s) for s in list_signatures(session, assessment_id, slug)]
     return AssessmentPublic.model_validate(
-        header | {"results": results, "signatures": signatures})
+        header.model_dump() | {"results": results, "signatures": signatures})
 
 
 @router.get("/{assessment_id}/report", responses=ERRORS)
 def get_report(
-    slug: ViewerSlug, assessment_id: str, session: SessionDep, context: ContextDep
+    slug: ViewerSlug, assessment_id: str, context: ContextDep, services: ServicesDep
 ) -> ReportPublic:
-    """Maturity per theme, counts by status and review state, and the gaps, prioritised."""
-    open_assessment(session, assessment_id, slug)
-    return ReportPublic.model_validate(build_report(context, assessment_id))
+    """Maturity per theme (proposed and after review), review counts, the gaps, prioritised."""
+    report = build_report(context, services.registry, assessment_id, slug)
+    return ReportPublic.model_validate(report.model_dump())

@@ -10,23 +10,18 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
-from service.api.deps import (
-    AssessorSlug,
-    ContextDep,
-    CurrentUser,
-    ServicesDep,
-    SessionDep,
-    ViewerSlug,
-)
+from service.api.deps import AssessorSlug, ContextDep, CurrentUser, ServicesDep, ViewerSlug
 from service.api.errors import error_responses
-from service.api.ingest_upload import document_public, find_row, ingest_job, ingest_received
+from service.api.ingest_upload import document_public, ingest_job, ingest_received
 from service.api.schemas.documents import UPLOAD_BODY, DocumentList, DocumentPublic, UploadPublic
 from service.api.schemas.jobs import JobPublic
 from service.api.upload import receive_upload
-from service.db.documents import list_documents
-from service.db.workspaces import get_workspace
-from service.errors import NotFoundError
-from service.pipeline.ingest import ORIGINALS, delete_document
+from service.pipeline.documents import (
+    delete_document,
+    find_document,
+    original_path,
+    workspace_documents,
+)
 
 router = APIRouter(prefix="/workspaces/{slug}/documents", tags=["documents"])
 UPLOADS = "uploads"
@@ -58,17 +53,16 @@ async def upload_document(
 
 
 @router.get("", responses=error_responses(401, 404, 422))
-def list_workspace_documents(slug: ViewerSlug, session: SessionDep) -> DocumentList:
+def list_workspace_documents(slug: ViewerSlug, context: ContextDep) -> DocumentList:
     """The workspace's documents, by name."""
-    workspace = get_workspace(session, slug)
-    rows = [] if workspace is None else list_documents(session, workspace.id)
-    return DocumentList(documents=[document_public(row) for row in rows])
+    documents = workspace_documents(context, slug)
+    return DocumentList(documents=[document_public(document) for document in documents])
 
 
 @router.get("/{document_id}", responses=error_responses(401, 404, 422))
-def get_document(slug: ViewerSlug, document_id: str, session: SessionDep) -> DocumentPublic:
+def get_document(slug: ViewerSlug, document_id: str, context: ContextDep) -> DocumentPublic:
     """One document."""
-    return document_public(find_row(session, slug, document_id))
+    return document_public(find_document(context, slug, document_id))
 
 
 @router.get(
@@ -76,16 +70,11 @@ def get_document(slug: ViewerSlug, document_id: str, session: SessionDep) -> Doc
     responses={200: {"content": {"application/octet-stream": {}},
                      "description": "The uploaded bytes"}, **error_responses(401, 404, 422)},
 )
-def download_original(
-    slug: ViewerSlug, document_id: str, session: SessionDep, services: ServicesDep
-) -> FileResponse:
+def download_original(slug: ViewerSlug, document_id: str, context: ContextDep) -> FileResponse:
     """The original file as uploaded."""
-    row = find_row(session, slug, document_id)
-    path = services.settings.data_dir / ORIGINALS / row.stored_path
-    if not path.is_file():
-        raise NotFoundError(f"the original file of document '{document_id}' is missing from "
-                            "the data dir; ingest it again to restore it")
-    return FileResponse(path, filename=row.display_name.rsplit("/", 1)[-1],
+    document = find_document(context, slug, document_id)
+    return FileResponse(original_path(context, document),
+                        filename=document.name.rsplit("/", 1)[-1],
                         media_type="application/octet-stream")
 
 

@@ -16,7 +16,7 @@ from service.api.schemas.frameworks import (
     RequirementPublic,
     TreeNode,
 )
-from service.components.catalog import CatalogRegistry
+from service.composition import CatalogRegistry
 from service.domain.comparison import FrameworkComparison
 from service.pipeline.compare import compare_frameworks
 

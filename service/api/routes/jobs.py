@@ -7,8 +7,8 @@ from fastapi import APIRouter
 from service.api.deps import CurrentUser, ServicesDep, SessionDep
 from service.api.errors import error_responses
 from service.api.schemas.jobs import JobPublic
-from service.components.jobs import JobStatus
 from service.domain.access import Role, User
+from service.domain.jobs import JobStatus
 from service.errors import NotFoundError
 from service.pipeline.users import authorize, require_admin
 

@@ -55,7 +55,7 @@ def list_proposals(
 ) -> ProposalList:
     """The proposals with the review that applies to each; filters combine with AND."""
     states = effective_status(session, assessment_id, slug)
-    _header, proposals = load_assessment(context, assessment_id)
+    _header, proposals = load_assessment(context, assessment_id, slug)
     by_ref = {p.ref_id: p for p in proposals}
     listed = []
     for state in states:

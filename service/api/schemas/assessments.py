@@ -6,9 +6,10 @@ from pydantic import BaseModel, Field
 
 from service.api.schemas.common import UtcDatetime
 from service.api.schemas.signatures import SignaturePublic
-from service.domain.assessment import Citation, FacetStatus, ProposalStatus
+from service.domain.assessment import AssessmentStatus, Citation, FacetStatus, ProposalStatus
 from service.domain.catalog import FacetKind
 from service.domain.history import AssessmentComparison, AssessmentSide
+from service.domain.report import Report
 
 
 class AssessmentCreate(BaseModel):
@@ -55,55 +56,16 @@ class AssessmentPublic(BaseModel):
     framework: str
     workspace: str
     scale: str
-    status: str
+    status: AssessmentStatus
     created_at: UtcDatetime
     results: list[ResultPublic]
     signatures: list[SignaturePublic] = []
 
 
-class ThemePublic(BaseModel):
-    """A theme's mean maturity and the distribution of its levels."""
+class ReportPublic(Report):
+    """The report: themes (proposed and after review), standings, counts, gaps, prioritised."""
 
-    theme: str
-    requirements: int
-    mean: float
-    distribution: dict[str, int]
-
-
-class GapPublic(BaseModel):
-    """A requirement with gaps; no evidence first, then the lowest levels."""
-
-    ref_id: str
-    title: str
-    theme: str
-    level: int | None
-    maturity: int
-    evidence_found: bool
-    gaps: list[str]
-
-
-class ScreenedPublic(BaseModel):
-    """A passage addressed to a model, never cited: for the reviewer to look at."""
-
-    chunk_id: str
-    document: str
-    text: str
-
-
-class ReportPublic(BaseModel):
-    """Maturity per theme, counts by status and review state, and the prioritised gaps."""
-
-    assessment_id: str
-    framework: str
-    workspace: str
-    scale: str
-    status: str
     created_at: UtcDatetime
-    themes: list[ThemePublic]
-    counts: dict[str, int]
-    review: dict[str, int]
-    gaps: list[GapPublic]
-    screened: list[ScreenedPublic]
 
 
 class SidePublic(AssessmentSide):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from service.api.schemas.common import UtcDatetime
-from service.components.jobs import JobState, JobStatus
+from service.domain.jobs import JobState, JobStatus
 
 
 class JobPublic(BaseModel):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from service.components.jobs.base import (
+from service.components.jobs.threads import ThreadJobRunner
+from service.domain.jobs import (
     JobCancelledError,
     JobControl,
     JobFunction,
@@ -10,7 +11,6 @@ from service.components.jobs.base import (
     JobState,
     JobStatus,
 )
-from service.components.jobs.threads import ThreadJobRunner
 from service.settings import JobsSettings
 
 

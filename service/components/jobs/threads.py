@@ -8,7 +8,7 @@ import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 
-from service.components.jobs.base import (
+from service.domain.jobs import (
     FINAL_STATES,
     JobCancelledError,
     JobFunction,

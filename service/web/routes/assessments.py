@@ -7,11 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from service.api.assessment_jobs import start_assessment_job
 from service.domain.access import Role
 from service.errors import NotFoundError
 from service.pipeline.assess import AssessmentRequest
-from service.web.assessment_list import list_assessments
+from service.pipeline.assessment_list import list_assessments
 from service.web.deps import Access, AccessDep, ChangeDep, ServicesDep
 from service.web.errors import WebRoute
 from service.web.progress import ProgressView, estimate
@@ -26,7 +25,7 @@ def assessments_page(request: Request, access: AccessDep, svc: ServicesDep) -> H
     """The workspace's assessments and, for assessors, the form that starts a new one."""
     return page(request, "assessments.html", {
         "access": access, "visitor": access.visitor, "nav": "assessments",
-        "assessments": list_assessments(svc, access.workspace),
+        "assessments": list_assessments(svc.context, svc.registry, access.workspace),
         "frameworks": svc.registry.frameworks(), "scales": svc.registry.scales(),
     })
 
@@ -49,7 +48,7 @@ def start(
     request = AssessmentRequest(access.workspace, framework, parse_refs(requirements),
                                 scale or None)
     with svc.context.sessions() as session:
-        job_id = start_assessment_job(svc, session, request, access.user.name)
+        job_id = svc.start_assessment(session, request, access.user.name)
     return RedirectResponse(f"/w/{access.workspace}/jobs/{job_id}", status_code=303)
 
 

@@ -12,9 +12,14 @@ from starlette.datastructures import UploadFile
 
 from service.domain.access import Role
 from service.errors import FileTooLargeError, InvalidInputError
-from service.pipeline.ingest import Ingestor, delete_document
+from service.pipeline.documents import (
+    delete_document,
+    find_document,
+    original_path,
+    workspace_documents,
+)
+from service.pipeline.ingest import Ingestor
 from service.web.deps import AccessDep, ChangeDep, ServicesDep
-from service.web.documents import find_document, list_documents, original_path
 from service.web.errors import WebRoute
 from service.web.render import page
 
@@ -32,7 +37,7 @@ OPEN_AS = {"pdf": ("application/pdf", "inline"), "text": PLAIN, "markdown": PLAI
 @router.get("/w/{workspace}/documents", include_in_schema=False)
 def documents_page(request: Request, access: AccessDep, svc: ServicesDep) -> HTMLResponse:
     """The workspace's documents and, for assessors, the upload area."""
-    documents = list_documents(svc.context, access.workspace)
+    documents = workspace_documents(svc.context, access.workspace)
     template = "_documents_table.html" if request.headers.get("hx-request") else "documents.html"
     return page(request, template, {"access": access, "visitor": access.visitor,
                                     "documents": documents, "nav": "documents",

@@ -5,14 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from service.pipeline.assessment_list import previous_assessment
 from service.pipeline.history import compare_assessments
 from service.pipeline.report import build_report
-from service.web.assessment_list import previous_assessment
 from service.web.assessment_view import load_view
 from service.web.deps import AccessDep, ServicesDep
 from service.web.errors import WebRoute
 from service.web.render import page
-from service.web.summaries import group_gaps, review_progress, theme_levels
+from service.web.summaries import group_gaps, review_progress
 
 router = APIRouter(route_class=WebRoute)
 ASSESSMENT = "/w/{workspace}/assessments/{assessment_id}"
@@ -24,15 +24,10 @@ def gap_report(
 ) -> HTMLResponse:
     """Unmet facets and missing evidence by theme: no evidence and lowest levels first."""
     view = load_view(svc, access.workspace, assessment_id)
-    report = build_report(svc.context, assessment_id)
-
-    def suggested(ref_id: str) -> tuple[str, ...]:
-        return svc.registry.requirement(view.framework.id, ref_id).typical_evidence
-
-    groups = group_gaps(report["gaps"], suggested, {row.ref_id: row.review for row in view.rows})
+    report = build_report(svc.context, svc.registry, assessment_id, access.workspace)
     return page(request, "gaps.html", {
         "access": access, "visitor": access.visitor, "nav": "assessments", "view": view,
-        "groups": groups, "screened": report["screened"], "tab": "gaps",
+        "groups": group_gaps(report.gaps), "screened": report.screened, "tab": "gaps",
     })
 
 
@@ -42,8 +37,8 @@ def dashboard(
 ) -> HTMLResponse:
     """Maturity per theme as a chart, review progress, and the change since the last run."""
     view = load_view(svc, access.workspace, assessment_id)
-    levels = theme_levels(view.rows)
-    previous_id = previous_assessment(svc, access.workspace, assessment_id)
+    levels = build_report(svc.context, svc.registry, assessment_id, access.workspace).themes
+    previous_id = previous_assessment(svc.context, svc.registry, access.workspace, assessment_id)
     comparison = None
     if previous_id is not None:
         with svc.context.sessions() as session:
@@ -52,8 +47,8 @@ def dashboard(
     previous_means = {t.theme: t.a_mean for t in comparison.themes} if comparison else {}
     chart = {
         "labels": [t.theme for t in levels],
-        "current": [t.current for t in levels],
-        "proposed": [t.proposed for t in levels],
+        "current": [t.effective_mean for t in levels],
+        "proposed": [t.proposed_mean for t in levels],
         "previous": [previous_means.get(t.theme) for t in levels] if comparison else None,
         "max": max(step.value for step in view.scale.levels),
     }

@@ -1,4 +1,4 @@
-"""The job interface: run work in the background, report progress, cancel.
+"""Jobs: the interface of background work (run, report progress, cancel) and its status.
 
 A job is a function of a ``JobControl``. It reports progress through it, and a pending
 cancellation surfaces as ``JobCancelledError`` from ``progress``, so that work stops cleanly at

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
-from service.api.services import Services
-from service.components.jobs import JobControl
+from service.components.catalog import CatalogRegistry
+from service.components.llm import LLM
 from service.db import Session
+from service.domain.jobs import JobControl, JobRunner
 from service.errors import InvalidInputError
 from service.pipeline.assess import AssessmentRequest, run_assessment, select_requirements
+from service.pipeline.context import PipelineContext
 from service.pipeline.review import open_assessment
 
+ScoringModel = Callable[[], LLM | None]
 
-def check_request(services: Services, session: Session, request: AssessmentRequest) -> None:
+
+def check_request(registry: CatalogRegistry, session: Session, request: AssessmentRequest) -> None:
     """Refuse at once what the job would fail on: an unknown framework, ref, scale or run."""
-    registry = services.registry
     framework = registry.get(request.framework_id).framework
     if request.resume:
         open_assessment(session, request.resume, request.workspace)
@@ -25,11 +29,12 @@ def check_request(services: Services, session: Session, request: AssessmentReque
 
 
 def assessment_job(
-    services: Services, request: AssessmentRequest, actor: str, control: JobControl
+    context: PipelineContext, registry: CatalogRegistry, scoring_llm: ScoringModel,
+    request: AssessmentRequest, actor: str, control: JobControl,
 ) -> str:
     """Run the assessment; percent and the requirement last scored go to the job's status."""
     control.progress(0.0, "loading the model")
-    llm = services.scoring_llm()
+    llm = scoring_llm()
 
     def report(done: int, total: int, ref: str) -> None:
         # The first report (no ref yet) comes before run_assessment can record an
@@ -37,13 +42,14 @@ def assessment_job(
         if ref or not control.cancelled:
             control.progress(100.0 * done / total if total else 100.0, ref)
 
-    return run_assessment(services.context, services.registry, request, llm, report, actor)
+    return run_assessment(context, registry, request, llm, report, actor)
 
 
 def start_assessment_job(
-    services: Services, session: Session, request: AssessmentRequest, actor: str
+    jobs: JobRunner, context: PipelineContext, registry: CatalogRegistry,
+    scoring_llm: ScoringModel, session: Session, request: AssessmentRequest, actor: str,
 ) -> str:
     """Check the request, then submit it as a job in its workspace; returns the job id."""
-    check_request(services, session, request)
-    job = partial(assessment_job, services, request, actor)
-    return services.jobs.submit("assessment", job, scope=request.workspace)
+    check_request(registry, session, request)
+    job = partial(assessment_job, context, registry, scoring_llm, request, actor)
+    return jobs.submit("assessment", job, scope=request.workspace)

@@ -1,4 +1,11 @@
-"""What the routes share, built once per process at start-up: the models load once."""
+"""The composition root: the one place that builds Assay's parts from the settings.
+
+The API, the pages, the CLI, the benchmarks and the evals all build what they use here:
+the database (created and migrated), the adapters chosen by mode, the pipeline context,
+the catalog registry, the LLM and the job runner; at run time, built once per process at
+start-up, the models loading once. Front ends import this module, the pipeline, the
+domain, the settings and the errors, and never ``db`` or ``components``.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +15,32 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from service.components.catalog import CatalogRegistry, build_registry
-from service.components.embedding import Embedder
+from service.components.catalog import CatalogRegistry, build_registry, import_framework
+from service.components.embedding import Embedder, build_embedder
 from service.components.jobs import JobRunner, build_job_runner
 from service.components.llm import LLM, build_llm
+from service.components.vectorstore import build_vector_store
+from service.db import Session
 from service.errors import AssayError
+from service.pipeline.assess import AssessmentRequest
+from service.pipeline.assessment_jobs import start_assessment_job
 from service.pipeline.chat import prime_chat_model
 from service.pipeline.context import PipelineContext
 from service.pipeline.scoring_setup import needs_llm
+from service.pipeline.storage import open_database
 from service.settings import Settings
-from service.wiring import build_context
+
+__all__ = [
+    "LLM",
+    "CatalogRegistry",
+    "Embedder",
+    "Services",
+    "build_context",
+    "build_llm",
+    "build_registry",
+    "import_framework",
+    "open_database",
+]
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -50,8 +73,19 @@ class Lazy(Generic[T]):
             return value
 
 
+def build_context(settings: Settings, embedder: Embedder | None = None) -> PipelineContext:
+    """Open (and migrate) the database and wire the adapters (models load lazily).
+
+    ``embedder`` lets a long-lived process (or a test session) share one loaded model.
+    """
+    sessions = open_database(settings)
+    embedder = embedder or build_embedder(settings.embedding)
+    store = build_vector_store(settings.vectorstore, settings.data_dir, embedder)
+    return PipelineContext(settings=settings, sessions=sessions, embedder=embedder, store=store)
+
+
 class Services:
-    """The pipeline context, the catalog registry, the LLM and the job runner of one app.
+    """The pipeline context, the catalog registry, the LLM and the job runner of one process.
 
     ``start`` builds the database, the embedder, the store and the catalogs as the app
     starts; the chat model loads on first use (or in the warm-up). ``for_request`` gives a
@@ -91,6 +125,15 @@ class Services:
     def scoring_llm(self) -> LLM | None:
         """The model assessment scoring calls, or None when the settings need none."""
         return self.chat_llm() if needs_llm(self.settings.scoring) else None
+
+    def start_assessment(self, session: Session, request: AssessmentRequest, actor: str) -> str:
+        """Check an assessment request, then run it as a background job; returns the job id.
+
+        The job outlives the request: it gets the app's context, not the request's unit of
+        work.
+        """
+        return start_assessment_job(self.jobs, self._context.get(), self.registry,
+                                    self.scoring_llm, session, request, actor)
 
     def for_request(self) -> Services:
         """These services for one request: the same parts, one unit of work for the database.

@@ -1,0 +1,74 @@
+"""A workspace's documents: list, find, locate the original, delete; one behaviour for all.
+
+Reading never creates a workspace: an unknown one has no documents.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from service.db import DocumentRow
+from service.db.documents import count_references, get_document, list_documents
+from service.db.workspaces import get_workspace
+from service.domain.document import DocumentInfo
+from service.errors import NotFoundError
+from service.pipeline.audit import SYSTEM_ACTOR, record, workspace_target
+from service.pipeline.context import PipelineContext
+from service.pipeline.ingest import ORIGINALS, document_facts
+
+
+def _info(row: DocumentRow) -> DocumentInfo:
+    return DocumentInfo(
+        id=row.id, name=row.display_name, doc_type=row.doc_type, pages=row.pages,
+        chunks=row.chunks, size_bytes=row.size_bytes, sha256=row.content_hash,
+        created_at=row.created_at, updated_at=row.updated_at, stored_path=row.stored_path,
+    )
+
+
+def _missing(workspace: str, document_id: str) -> NotFoundError:
+    return NotFoundError(f"no document '{document_id}' in workspace '{workspace}'")
+
+
+def workspace_documents(context: PipelineContext, workspace: str) -> list[DocumentInfo]:
+    """The workspace's documents, by name; none for a workspace that does not exist."""
+    with context.sessions() as session:
+        space = get_workspace(session, workspace)
+        return [] if space is None else [_info(row) for row in list_documents(session, space.id)]
+
+
+def find_document(context: PipelineContext, workspace: str, document_id: str) -> DocumentInfo:
+    """One document of the workspace; NotFoundError if it is not there."""
+    with context.sessions() as session:
+        space = get_workspace(session, workspace)
+        row = None if space is None else get_document(session, space.id, document_id)
+        if row is None:
+            raise _missing(workspace, document_id)
+        return _info(row)
+
+
+def original_path(context: PipelineContext, document: DocumentInfo) -> Path:
+    """Where the document's original file is stored; NotFoundError if it has gone."""
+    path = context.settings.data_dir / ORIGINALS / document.stored_path
+    if not path.is_file():
+        raise NotFoundError(f"the original file of document '{document.id}' is missing from "
+                            "the data dir; ingest it again to restore it")
+    return path
+
+
+def delete_document(
+    context: PipelineContext, workspace: str, document_id: str, actor: str = SYSTEM_ACTOR
+) -> None:
+    """Remove a document, its chunks, and its original unless another document shares it."""
+    with context.sessions() as session:
+        space = get_workspace(session, workspace)
+        row = None if space is None else get_document(session, space.id, document_id)
+        if row is None:
+            raise _missing(workspace, document_id)
+        context.store.delete_document(workspace, document_id, keep=set())
+        session.delete(row)
+        record(session, actor, "document.deleted",
+               workspace_target(workspace, f"document:{document_id}"), document_facts(row), None)
+        session.flush()
+        if count_references(session, row.stored_path) == 0:
+            (context.settings.data_dir / ORIGINALS / row.stored_path).unlink(missing_ok=True)
+        session.commit()
