@@ -46,6 +46,7 @@ serve: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy service tests bench tools evals
+	PYTHONPATH=. $(BIN)/lint-imports
 
 unit: setup
 	$(BIN)/pytest -q tests/unit
