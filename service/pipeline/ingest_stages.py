@@ -14,8 +14,6 @@ from service.domain.evidence import DocumentType, ParsedDocument, Passage
 from service.errors import FileTooLargeError, RejectedFileError
 from service.settings import IngestSettings, OcrSettings
 
-MIB = 1024 * 1024
-
 
 @dataclass(frozen=True)
 class ValidatedFile:
@@ -50,11 +48,9 @@ def validate(path: Path, limits: IngestSettings) -> ValidatedFile:
             "(ASSAY_INGEST__MAX_FILE_BYTES)"
         )
     doc_type = detect_type(path)
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(MIB), b""):
-            digest.update(block)
-    return ValidatedFile(path=path, doc_type=doc_type, size=size, sha256=digest.hexdigest())
+        sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
+    return ValidatedFile(path=path, doc_type=doc_type, size=size, sha256=sha256)
 
 
 def parse_limits(limits: IngestSettings) -> ParseLimits:

@@ -32,10 +32,10 @@ RRF_K = 60
 class RetrievalParams:
     """How many candidates each list contributes, how many are kept, and the floor."""
 
-    k: int = 8
-    records: int = 4
-    candidates: int = 10
-    floor: float = 0.50
+    k: int
+    records: int
+    candidates: int
+    floor: float
 
 
 def requirement_queries(requirement: Requirement) -> list[str]:

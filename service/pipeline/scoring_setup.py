@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from service.components.catalog import corpora_dir, load_builtin_corpus
 from service.components.llm import LLM
 from service.components.prompts import load_prompt
 from service.domain.assessment import Provenance
 from service.domain.catalog import Scale
+from service.errors import CatalogFormatError
 from service.pipeline.context import PipelineContext
 from service.pipeline.retrieve import RetrievalParams, Retriever
 from service.pipeline.score.judge_strategy import JudgeStrategy
@@ -15,12 +17,35 @@ from service.pipeline.score.match_strategy import MatchStrategy
 from service.pipeline.score.matching import Thresholds
 from service.pipeline.score.scorer import Scorer, Strategy
 from service.pipeline.score.verify import Verifier
-from service.settings import ScoringSettings
+from service.settings import ScoringSettings, Settings
+
+MATURITY_SCALE = "maturity-0-5"
 
 
 def retrieval_params(settings: ScoringSettings) -> RetrievalParams:
     """The retrieval part of the scoring settings."""
-    return RetrievalParams(k=settings.k, candidates=settings.candidates, floor=settings.floor)
+    return RetrievalParams(k=settings.k, records=settings.records,
+                           candidates=settings.candidates, floor=settings.floor)
+
+
+def thresholds(settings: ScoringSettings) -> Thresholds:
+    """The match cut-offs of the scoring settings."""
+    return Thresholds(
+        met=settings.met_threshold, partial=settings.partial_threshold,
+        record_met=settings.record_met_threshold,
+        record_partial=settings.record_partial_threshold,
+        lexical_weight=settings.lexical_weight,
+    )
+
+
+def maturity_labels(settings: Settings) -> tuple[str, ...]:
+    """The names of maturity 0-5, from the corpus's ``maturity-0-5`` scale."""
+    scales = load_builtin_corpus(corpora_dir(settings.catalog)).scales
+    scale = next((s for s in scales if s.id == MATURITY_SCALE), None)
+    if scale is None:
+        raise CatalogFormatError(f"the corpus has no '{MATURITY_SCALE}' scale")
+    named = {step.value: step.label for step in scale.levels}
+    return tuple(named[value] for value in range(6))
 
 
 def needs_llm(settings: ScoringSettings) -> bool:
@@ -34,18 +59,14 @@ def build_scorer(
     """A scorer for one run over one workspace, and its retriever."""
     settings = context.settings.scoring
     retriever = Retriever(context, workspace, retrieval_params(settings))
-    thresholds = Thresholds(
-        met=settings.met_threshold,
-        partial=settings.partial_threshold,
-        lexical_weight=settings.lexical_weight,
-    )
+    cut_offs = thresholds(settings)
     prompts: dict[str, str] = {}
     strategy: Strategy
     if settings.strategy == "judge":
         if llm is None:
             raise ValueError("the judge strategy needs an LLM")
         judge = load_prompt("judge-facets")
-        strategy = JudgeStrategy(llm, judge, retriever, thresholds)
+        strategy = JudgeStrategy(llm, judge, retriever, cut_offs)
         prompts[judge.id] = judge.version
     else:
         verify = load_prompt("verify-facet")
@@ -54,7 +75,7 @@ def build_scorer(
             workspace,
             retriever,
             Verifier(llm if settings.verify else None, verify),
-            thresholds,
+            cut_offs,
         )
         if settings.verify:
             prompts[verify.id] = verify.version
@@ -68,13 +89,14 @@ def build_scorer(
         model_id=llm.model_id if llm is not None else "none",
         prompts=prompts,
         thresholds={
-            "met": thresholds.met,
-            "partial": thresholds.partial,
-            "record_met": thresholds.record_met,
-            "record_partial": thresholds.record_partial,
-            "lexical_weight": thresholds.lexical_weight,
+            "met": cut_offs.met,
+            "partial": cut_offs.partial,
+            "record_met": cut_offs.record_met,
+            "record_partial": cut_offs.record_partial,
+            "lexical_weight": cut_offs.lexical_weight,
         },
         retrieval={"k": settings.k, "candidates": settings.candidates, "floor": settings.floor},
         created_at=datetime.now(UTC),
     )
-    return Scorer(retriever, strategy, scale, provenance, rationale), retriever
+    labels = maturity_labels(context.settings)
+    return Scorer(retriever, strategy, scale, provenance, rationale, labels), retriever

@@ -89,7 +89,8 @@ def test_assess_and_report_json(runner: CliRunner, tmp_path: Path) -> None:
     assert report["status"] == "completed"
     assert sum(report["counts"].values()) == 3
     assert sum(t["requirements"] for t in report["themes"]) == 3
-    assert all({"ref_id", "level", "gaps"} <= set(g) for g in report["gaps"])
+    assert all({"ref_id", "effective_level", "facets", "suggested_evidence"} <= set(g)
+               for g in report["gaps"])
 
     resumed = run_json(runner, "assess", "-f", "iso27001-2022", "--resume",
                        payload["assessment_id"])

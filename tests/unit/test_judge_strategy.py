@@ -16,10 +16,9 @@ from service.domain.catalog import Scale
 from service.domain.evidence import Chunk, Evidence, EvidenceKind
 from service.pipeline.context import PipelineContext
 from service.pipeline.ingest import Ingestor
-from service.pipeline.retrieve import RetrievalParams, Retriever
+from service.pipeline.retrieve import Retriever
 from service.pipeline.score.judge_strategy import JudgeStrategy
-from service.pipeline.score.matching import Thresholds
-from service.pipeline.scoring_setup import build_scorer
+from service.pipeline.scoring_setup import build_scorer, retrieval_params, thresholds
 from service.settings import ScoringSettings
 from tests.conftest import ContextFactory
 from tests.requirements import BACKUP
@@ -56,11 +55,13 @@ def reply(**claimed: tuple[str, str | None, str | None]) -> str:
 
 @pytest.fixture
 def retriever(make_context: ContextFactory, fake_embedder: FakeEmbedder) -> Retriever:
-    return Retriever(make_context(embedder=fake_embedder), "w", RetrievalParams())
+    context = make_context(embedder=fake_embedder)
+    return Retriever(context, "w", retrieval_params(ScoringSettings()))
 
 
 def judge(script: str, retriever: Retriever) -> JudgeStrategy:
-    return JudgeStrategy(fake_llm([script]), load_prompt("judge-facets"), retriever, Thresholds())
+    return JudgeStrategy(fake_llm([script]), load_prompt("judge-facets"), retriever,
+                         thresholds(ScoringSettings()))
 
 
 def test_correct_findings_stand(retriever: Retriever) -> None:

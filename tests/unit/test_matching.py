@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
 from service.domain.catalog import Facet, FacetKind
 from service.domain.evidence import Chunk, Evidence, EvidenceKind, Sentence
 from service.pipeline.score.matching import (
-    Thresholds,
     claim,
     eligible,
     lexical_overlap,
     match_candidates,
 )
+from service.pipeline.scoring_setup import thresholds
+from service.settings import ScoringSettings
 
-NO_LEXICAL = Thresholds(lexical_weight=0.0)
+DEFAULTS = thresholds(ScoringSettings())
+NO_LEXICAL = replace(DEFAULTS, lexical_weight=0.0)
 DOC_FACET = Facet(id="X.1-f1", kind=FacetKind.DOCUMENTATION, text="A backup policy is written.")
 IMPL_FACET = Facet(id="X.1-f2", kind=FacetKind.IMPLEMENTATION,
                    text="Restore test records show data was restored.")
@@ -120,5 +123,5 @@ def test_lexical_support_adds_to_the_cosine() -> None:
     words = Sentence(sentence_id="policy:s1", chunk_id="policy", document_id="d",
                      text="Our backup policy is written down.")
     [candidate] = match_candidates((DOC_FACET,), [at(1.0)], [words], [at(0.5)], [policy],
-                                   Thresholds(lexical_weight=0.1))[DOC_FACET.id]
+                                   replace(DEFAULTS, lexical_weight=0.1))[DOC_FACET.id]
     assert candidate.score == pytest.approx(0.6)

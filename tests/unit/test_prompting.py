@@ -16,11 +16,12 @@ from service.domain.assessment import FacetFinding, FacetStatus
 from service.domain.catalog import Facet, FacetKind, Requirement
 from service.domain.evidence import Chunk, Evidence, EvidenceKind
 from service.pipeline.prompting import evidence_block, fence
-from service.pipeline.retrieve import RetrievalParams, Retriever
+from service.pipeline.retrieve import Retriever
 from service.pipeline.score.judge_strategy import JudgeStrategy
-from service.pipeline.score.matching import Thresholds
 from service.pipeline.score.rationale import llm_rationale
 from service.pipeline.score.verify import Verifier
+from service.pipeline.scoring_setup import retrieval_params, thresholds
+from service.settings import ScoringSettings
 from tests.conftest import ContextFactory
 
 T = TypeVar("T", bound=BaseModel)
@@ -115,7 +116,8 @@ def build_verify(llm: RecordingLLM, retriever: Retriever) -> None:
 
 
 def build_judge(llm: RecordingLLM, retriever: Retriever) -> None:
-    judge = JudgeStrategy(llm, load_prompt("judge-facets"), retriever, Thresholds())
+    judge = JudgeStrategy(llm, load_prompt("judge-facets"), retriever,
+                          thresholds(ScoringSettings()))
     judge.findings(REQUIREMENT, [Evidence(chunk=CHUNK, score=0.9)])
 
 
@@ -134,7 +136,8 @@ def test_the_prompt_builders_fence_uploaded_text(
     build: Callable[[RecordingLLM, Retriever], None],
 ) -> None:
     llm = RecordingLLM()
-    build(llm, Retriever(make_context(embedder=fake_embedder), "w", RetrievalParams()))
+    context = make_context(embedder=fake_embedder)
+    build(llm, Retriever(context, "w", retrieval_params(ScoringSettings())))
     [(system, user)] = llm.prompts
     assert "untrusted" in system
     assert_fenced(user)

@@ -13,10 +13,11 @@ from service.domain.assessment import FacetFinding, FacetStatus
 from service.domain.evidence import Evidence
 from service.pipeline.context import PipelineContext
 from service.pipeline.ingest import Ingestor
-from service.pipeline.retrieve import RetrievalParams, Retriever
+from service.pipeline.retrieve import Retriever
 from service.pipeline.score.match_strategy import MatchStrategy
-from service.pipeline.score.matching import Thresholds
 from service.pipeline.score.verify import Verifier
+from service.pipeline.scoring_setup import retrieval_params, thresholds
+from service.settings import ScoringSettings
 from tests.conftest import ContextFactory
 from tests.requirements import BACKUP
 
@@ -79,8 +80,9 @@ def context(make_context: ContextFactory, fake_embedder: FakeEmbedder,
 
 
 def findings(context: PipelineContext, llm: LLM | None) -> tuple[FacetFinding, ...]:
-    retriever = Retriever(context, "w", RetrievalParams())
-    strategy = MatchStrategy(context.store, "w", retriever, verifier(llm), Thresholds())
+    scoring = ScoringSettings()
+    retriever = Retriever(context, "w", retrieval_params(scoring))
+    strategy = MatchStrategy(context.store, "w", retriever, verifier(llm), thresholds(scoring))
     evidence = [Evidence(chunk=c, score=1.0) for c in context.store.chunks("w")]
     found, flags = strategy.findings(REQUIREMENT, evidence)
     assert flags == []

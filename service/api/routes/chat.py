@@ -2,49 +2,42 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import StreamingResponse
+from fastapi.sse import EventSourceResponse, format_sse_event
 
 from service.api.deps import ContextDep, CurrentUser, ServicesDep, SessionDep, ViewerSlug
 from service.api.errors import error_responses
 from service.api.schemas.chat import CHAT_EVENTS, ChatCreate, ConversationList, ConversationPublic
 from service.domain.chat import ChatEvent, ChatRequest
-from service.errors import AssayError
-from service.pipeline.chat import ChatService, conversation_history, list_conversations
+from service.pipeline.chat import (
+    ChatService,
+    conversation_history,
+    list_conversations,
+    wire_events,
+)
 
 router = APIRouter(prefix="/workspaces/{slug}", tags=["chat"])
 ERRORS = error_responses(401, 404, 422)
 
 
-def sse(event: str, data: str) -> str:
-    """One server-sent event."""
-    lines = "".join(f"data: {line}\n" for line in data.split("\n"))
-    return f"event: {event}\n{lines}\n"
+def _rest(first: ChatEvent, events: Iterator[ChatEvent]) -> Iterator[bytes]:
+    def chained() -> Iterator[ChatEvent]:
+        yield first
+        yield from events
+
+    for name, data in wire_events(chained()):
+        yield format_sse_event(event=name, data_str=data)
 
 
-def _event_text(event: ChatEvent) -> str:
-    return sse(event.type, event.model_dump_json())
-
-
-def _rest(first: ChatEvent, events: Iterator[ChatEvent]) -> Iterator[str]:
-    yield _event_text(first)
-    try:
-        for event in events:
-            yield _event_text(event)
-    except AssayError as error:
-        yield sse("error", json.dumps({"error": {"code": error.code, "message": error.message}}))
-
-
-@router.post("/chat", response_class=StreamingResponse,
+@router.post("/chat", response_class=EventSourceResponse,
              responses={**CHAT_EVENTS, **error_responses(401, 404, 422)})
 async def chat(
     slug: ViewerSlug, body: ChatCreate, services: ServicesDep, context: ContextDep,
     user: CurrentUser,
-) -> StreamingResponse:
+) -> EventSourceResponse:
     """Ask a question: the answer streams as `token` events, then one `done` event."""
     request = ChatRequest(question=body.question, workspace=slug, framework=body.framework,
                           conversation_id=body.conversation_id, user_id=user.id)
@@ -55,8 +48,7 @@ async def chat(
         return next(events), events  # a bad framework or conversation fails here: 404
 
     first, events = await run_in_threadpool(start)
-    return StreamingResponse(_rest(first, events), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache"})
+    return EventSourceResponse(_rest(first, events), headers={"Cache-Control": "no-cache"})
 
 
 @router.get("/conversations", responses=ERRORS)

@@ -28,6 +28,8 @@ __all__ = [
     "FrameworkSource",
     "LinkedRequirement",
     "build_registry",
+    "corpora_dir",
     "import_framework",
+    "load_builtin_corpus",
     "read_import_file",
 ]

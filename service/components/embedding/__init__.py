@@ -12,7 +12,8 @@ def build_embedder(settings: EmbeddingSettings) -> Embedder:
     """The adapter for the configured mode."""
     if settings.mode == "fake":
         return FakeEmbedder()
-    return LocalEmbedder(batch_size=settings.batch_size, device=settings.device)
+    return LocalEmbedder(batch_size=settings.batch_size, device=settings.device,
+                         model=settings.model)
 
 
 __all__ = ["Embedder", "FakeEmbedder", "LocalEmbedder", "build_embedder"]

@@ -127,8 +127,5 @@ def _copy_and_hash(parts: Sequence[Path], target: Path) -> str:
 
 
 def _hash_file(path: Path) -> str:
-    hasher = hashlib.sha256()
     with path.open("rb") as source:
-        while block := source.read(COPY_BLOCK_BYTES):
-            hasher.update(block)
-    return hasher.hexdigest()
+        return hashlib.file_digest(source, "sha256").hexdigest()

@@ -31,11 +31,11 @@ STOPWORDS = frozenset(STOPWORD_TEXT.split())
 class Thresholds:
     """Cut-offs on the match score (cosine plus lexical support), calibrated in evals/."""
 
-    met: float = 0.60
-    partial: float = 0.55
-    record_met: float = 0.55
-    record_partial: float = 0.45
-    lexical_weight: float = 0.10
+    met: float
+    partial: float
+    record_met: float
+    record_partial: float
+    lexical_weight: float
 
     def cut_offs(self, kind: FacetKind) -> tuple[float, float]:
         """(met, partial) for a facet kind: terse records get their own, lower cut-offs."""

@@ -16,7 +16,6 @@ from service.pipeline.score.citations import citation_problems, citations_for
 from service.pipeline.score.rationale import llm_rationale, template_rationale
 
 NO_EVIDENCE = "No evidence found: no passage passed the relevance floor."
-MATURITY_LABELS = ("Non-existent", "Initial", "Managed", "Defined", "Measured", "Optimizing")
 
 
 class Strategy(Protocol):
@@ -36,10 +35,15 @@ class Strategy(Protocol):
 
 
 class Scorer:
-    """Proposes a level per requirement; no LLM call when nothing passes the floor."""
+    """Proposes a level per requirement; no LLM call when nothing passes the floor.
+
+    ``labels`` names the 0-5 maturity levels (the ``maturity-0-5`` scale of the corpus).
+    """
 
     def __init__(self, retriever: Retriever, strategy: Strategy, scale: Scale,
-                 provenance: Provenance, rationale: tuple[LLM, PromptTemplate] | None) -> None:
+                 provenance: Provenance, rationale: tuple[LLM, PromptTemplate] | None,
+                 labels: tuple[str, ...]) -> None:
+        self._labels = labels
         self._retriever = retriever
         self._strategy = strategy
         self._scale = scale
@@ -60,12 +64,12 @@ class Scorer:
         cited = [documents[f.chunk_id] for f in findings if f.chunk_id in documents]
         thresholds = self._provenance.thresholds
         if self._rationale is None:
-            rationale = template_rationale(findings, maturity, MATURITY_LABELS[maturity],
+            rationale = template_rationale(findings, maturity, self._labels[maturity],
                                            cited or [e.chunk.document for e in evidence])
         else:
             llm, template = self._rationale
             rationale = llm_rationale(llm, template, requirement, maturity,
-                                      MATURITY_LABELS[maturity], findings, documents)
+                                      self._labels[maturity], findings, documents)
         return Proposal(
             ref_id=requirement.ref_id, title=requirement.shown_title, theme=requirement.theme,
             maturity=maturity, level=levels.on_scale(maturity, self._scale),
@@ -91,7 +95,7 @@ class Scorer:
             ref_id=requirement.ref_id, title=requirement.shown_title, theme=requirement.theme,
             maturity=0, level=levels.on_scale(0, self._scale), documentation_level=0,
             implementation_level=0, confidence=0.9,
-            rationale=template_rationale(findings, 0, MATURITY_LABELS[0], []),
+            rationale=template_rationale(findings, 0, self._labels[0], []),
             facets=findings, citations=(),
             gaps=(f"{NO_EVIDENCE} Suggested evidence: {suggestion}.",),
             status=ProposalStatus.PROPOSED, provenance=provenance,

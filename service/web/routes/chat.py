@@ -1,31 +1,33 @@
 """Chat: questions answered from the catalogs and the workspace's documents, streamed.
 
-The answer streams as newline-delimited JSON: ``token`` events with pieces of text, then one
-``done`` event whose citations carry the link that opens each source, or one ``error`` event
-in plain words.
+The answer streams as server-sent events, in the API's format: ``token`` events with pieces
+of text, then one ``done`` event whose citations carry the link that opens each source, or
+one ``error`` event, ``{"error": {"code", "message"}}``, in plain words.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 from collections.abc import Iterator
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.responses import HTMLResponse
+from fastapi.sse import EventSourceResponse, format_sse_event
 from pydantic import BaseModel, Field
 
-from service.domain.chat import ChatCitation, ChatRequest, DoneEvent
-from service.errors import AssayError
-from service.pipeline.chat import ChatService, conversation_history, list_conversations
+from service.domain.chat import ChatCitation, ChatRequest
+from service.pipeline.chat import (
+    ChatService,
+    conversation_history,
+    list_conversations,
+    wire_events,
+)
 from service.web.deps import AccessDep, ChangeDep, ServicesDep
-from service.web.errors import UNEXPECTED, WebRoute
+from service.web.errors import WebRoute
 from service.web.render import page
 
 router = APIRouter(route_class=WebRoute)
-log = logging.getLogger(__name__)
 
 
 class Question(BaseModel):
@@ -68,29 +70,18 @@ def chat_page(
     })
 
 
-def _events(svc: ServicesDep, chat_request: ChatRequest) -> Iterator[str]:
-    service = ChatService(svc.context, svc.registry, svc.chat_llm)
-    try:
-        for event in service.stream(chat_request):
-            if isinstance(event, DoneEvent):
-                data = event.model_dump(mode="json") | {"citations": [
-                    citation_json(chat_request.workspace, c) for c in event.citations]}
-            else:
-                data = event.model_dump(mode="json")
-            yield json.dumps(data) + "\n"
-    except AssayError as error:
-        yield json.dumps({"type": "error", "message": error.message}) + "\n"
-    except Exception:
-        log.exception("chat answer failed")
-        yield json.dumps({"type": "error", "message": UNEXPECTED}) + "\n"
+def _events(svc: ServicesDep, chat_request: ChatRequest) -> Iterator[bytes]:
+    events = ChatService(svc.context, svc.registry, svc.chat_llm).stream(chat_request)
+    for name, data in wire_events(events, lambda c: citation_json(chat_request.workspace, c)):
+        yield format_sse_event(event=name, data_str=data)
 
 
 @router.post("/w/{workspace}/chat/stream", include_in_schema=False)
-def ask(question: Question, access: ChangeDep, svc: ServicesDep) -> StreamingResponse:
+def ask(question: Question, access: ChangeDep, svc: ServicesDep) -> EventSourceResponse:
     """Stream the answer to one question."""
     chat_request = ChatRequest(
         question=question.question, workspace=access.workspace,
         framework=question.framework or None, conversation_id=question.conversation_id or None,
         user_id=access.user.id)
-    return StreamingResponse(_events(svc, chat_request), media_type="application/x-ndjson",
-                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    return EventSourceResponse(_events(svc, chat_request),
+                               headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

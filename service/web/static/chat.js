@@ -62,8 +62,8 @@
       const url = new URL(window.location.href);
       url.searchParams.set("conversation", event.conversation_id);
       window.history.replaceState(null, "", url);
-    } else if (event.type === "error") {
-      note(div, event.message, "error");
+    } else if (event.error) {
+      note(div, event.error.message, "error");
     }
   }
 
@@ -84,7 +84,7 @@
     try {
       const response = await fetch(form.dataset.url, {
         method: "POST",
-        headers: { "Content-Type": "application/json", "Accept": "application/x-ndjson, application/json",
+        headers: { "Content-Type": "application/json", "Accept": "text/event-stream, application/json",
                    "X-CSRF-Token": document.body.dataset.csrf || "" },
         body: JSON.stringify(body),
       });
@@ -101,11 +101,15 @@
         const { value, done } = await reader.read();
         if (done) break;
         buffer += decoder.decode(value, { stream: true });
+        buffer = buffer.replace(/\r\n?/g, "\n");
         let end;
-        while ((end = buffer.indexOf("\n")) >= 0) {
-          const line = buffer.slice(0, end).trim();
-          buffer = buffer.slice(end + 1);
-          if (line) handle(JSON.parse(line), div, text);
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          // a server-sent event: "event: NAME" and "data: JSON" lines
+          const data = block.split("\n").filter((l) => l.startsWith("data:"))
+            .map((l) => l.slice(5).replace(/^ /, "")).join("\n");
+          if (data) handle(JSON.parse(data), div, text);
         }
       }
     } catch (err) {
