@@ -30,12 +30,12 @@ from service.pipeline.chat.answer import prompt_for
 from service.pipeline.chat.evidence import Quote
 from service.pipeline.chat.plan import Intent, Plan
 from service.pipeline.chat.sources import Section
-from service.pipeline.retrieve import RetrievalParams, Retriever
+from service.pipeline.retrieve import Retriever
 from service.pipeline.score.judge_strategy import JudgeStrategy
-from service.pipeline.score.matching import Thresholds
 from service.pipeline.score.rationale import llm_rationale
 from service.pipeline.score.verify import Verifier
-from service.settings import LocalLLMSettings, Settings
+from service.pipeline.scoring_setup import retrieval_params, thresholds
+from service.settings import LocalLLMSettings, ScoringSettings, Settings
 from tests.unit.test_prompting import REQUIREMENT
 
 pytestmark = [pytest.mark.integration, pytest.mark.real_llm]
@@ -96,8 +96,10 @@ def rationale(llm: LLM, text: str) -> None:
 
 def judge(llm: LLM, text: str) -> None:
     context = build_context(Settings(data_dir=Path(tempfile.mkdtemp())), FakeEmbedder())
+    scoring = ScoringSettings()
     strategy = JudgeStrategy(llm, load_prompt("judge-facets"),
-                             Retriever(context, "w", RetrievalParams()), Thresholds())
+                             Retriever(context, "w", retrieval_params(scoring)),
+                             thresholds(scoring))
     strategy.findings(REQUIREMENT, [Evidence(chunk=chunk(text), score=0.9)])
 
 

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from service.settings import get_settings
+from service.components.embedding import build_embedder
+from service.pipeline.scoring_setup import maturity_labels, thresholds
+from service.settings import DEFAULT_EMBEDDING_MODEL, Settings, get_settings
 
 
 def test_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -42,3 +44,32 @@ def test_unknown_or_invalid_values_are_refused(
     monkeypatch.setenv("ASSAY_LLM__MODE", "gpt-9")
     with pytest.raises(ValidationError, match=r"llm\.mode"):
         get_settings()
+
+
+def test_a_list_in_the_settings_file_is_refused_in_plain_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "settings.yaml").write_text("- llm\n- fake\n")
+    monkeypatch.setenv("ASSAY_DATA_DIR", str(tmp_path))
+    with pytest.raises(ValueError, match="must hold a mapping"):
+        get_settings()
+
+
+def test_the_embedding_model_and_the_record_cut_offs_are_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSAY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ASSAY_EMBEDDING__MODEL", "/models/my-sentence-model")
+    monkeypatch.setenv("ASSAY_SCORING__RECORD_MET_THRESHOLD", "0.6")
+    settings = get_settings()
+    embedder = build_embedder(settings.embedding)
+    assert embedder.model_name == "/models/my-sentence-model"  # what collections record
+    cut_offs = thresholds(settings.scoring)
+    assert (cut_offs.record_met, cut_offs.record_partial) == (0.6, 0.45)
+    monkeypatch.delenv("ASSAY_EMBEDDING__MODEL")
+    assert build_embedder(Settings().embedding).model_name == DEFAULT_EMBEDDING_MODEL
+
+
+def test_maturity_labels_come_from_the_corpus() -> None:
+    assert maturity_labels(Settings()) == (
+        "Non-existent", "Initial", "Managed", "Defined", "Measured", "Optimizing")

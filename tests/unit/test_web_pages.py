@@ -7,6 +7,7 @@ import html
 from fastapi.testclient import TestClient
 
 from service.web import STATIC_DIR
+from tests.integration.test_api_jobs_chat import events
 from tests.web_helpers import sign_in
 
 
@@ -113,3 +114,24 @@ def test_only_an_admin_creates_a_workspace(web: tuple[TestClient, dict[str, str]
     made = client.post("/w", data={"slug": "lab", "csrf_token": csrf}, follow_redirects=False)
     assert (made.status_code, made.headers["location"]) == (303, "/w/lab/documents")
     assert "/w/lab/documents" in client.get("/w").text
+
+
+def test_the_chat_streams_the_api_s_server_sent_events(
+    web: tuple[TestClient, dict[str, str]]
+) -> None:
+    client, tokens = web
+    csrf = sign_in(client, tokens["vera"])
+    reply = client.post("/w/qa/chat/stream", headers={"X-CSRF-Token": csrf},
+                        json={"question": "What does clause 6.1 require?",
+                              "framework": "iso27001-2022"})
+    assert reply.status_code == 200
+    assert reply.headers["content-type"].startswith("text/event-stream")
+    stream = events(reply.text)
+    assert {name for name, _ in stream[:-1]} == {"token"}
+    name, done = stream[-1]
+    assert name == "done" and done["answer"]
+    assert all(c["url"].startswith("/") for c in done["citations"])
+    unknown = client.post("/w/qa/chat/stream", headers={"X-CSRF-Token": csrf},
+                          json={"question": "What?", "framework": "no-such-framework"})
+    [(name, data)] = events(unknown.text)
+    assert name == "error" and data["error"]["code"] == "not_found"

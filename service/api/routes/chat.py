@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
 from fastapi.sse import EventSourceResponse, format_sse_event
 
 from service.api.deps import ContextDep, CurrentUser, ServicesDep, SessionDep, ViewerSlug
@@ -32,12 +33,12 @@ def _rest(first: ChatEvent, events: Iterator[ChatEvent]) -> Iterator[bytes]:
         yield format_sse_event(event=name, data_str=data)
 
 
-@router.post("/chat", response_class=EventSourceResponse,
+@router.post("/chat", response_class=StreamingResponse,
              responses={**CHAT_EVENTS, **error_responses(401, 404, 422)})
 async def chat(
     slug: ViewerSlug, body: ChatCreate, services: ServicesDep, context: ContextDep,
     user: CurrentUser,
-) -> EventSourceResponse:
+) -> StreamingResponse:
     """Ask a question: the answer streams as `token` events, then one `done` event."""
     request = ChatRequest(question=body.question, workspace=slug, framework=body.framework,
                           conversation_id=body.conversation_id, user_id=user.id)
