@@ -51,8 +51,12 @@ ContextFactory = Callable[..., PipelineContext]
 
 
 @pytest.fixture
-def make_context(tmp_path: Path, real_embedder: LocalEmbedder) -> ContextFactory:
-    """Build a pipeline context over a fresh data dir, with the real model by default."""
+def make_context(tmp_path: Path, request: pytest.FixtureRequest) -> ContextFactory:
+    """Build a pipeline context over a fresh data dir, with the real model by default.
+
+    The real model is asked for only when no embedder is given, so that unit tests that
+    pass the fake one never construct it.
+    """
 
     def factory(
         embedder: Embedder | None = None,
@@ -65,7 +69,9 @@ def make_context(tmp_path: Path, real_embedder: LocalEmbedder) -> ContextFactory
             vectorstore=vectorstore or VectorStoreSettings(),
             ingest={**Settings().ingest.model_dump(), **ingest},
         )
-        return build_context(settings, embedder or real_embedder)
+        if embedder is None:
+            embedder = request.getfixturevalue("real_embedder")
+        return build_context(settings, embedder)
 
     return factory
 

@@ -1,10 +1,13 @@
 """Database fixtures: every test that takes ``db_url`` runs on SQLite and on PostgreSQL.
 
-Load them in a test module with ``pytest_plugins = ["tests.databases"]``.
+Load them in a test module with ``pytest_plugins = ["tests.databases"]``. Without a
+PostgreSQL server its tests skip, except under ``CI=true``: there they fail, so that a CI
+run cannot pass without them.
 """
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,11 +20,13 @@ from service.components.anchors import FileAnchorStore
 from service.db import Session, make_engine, migrate, sessionmaker
 from service.pipeline.audit_seal import AuditSeal, sealed_sessions
 
-POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+POSTGRES_SERVER = os.environ.get(
+    "ASSAY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TEST_AUDIT_KEY = bytes(range(32))
 
 
-def _postgres_schema_url() -> Iterator[str]:
+def postgres_schema_url() -> Iterator[str]:
+    """A new schema on the PostgreSQL server, dropped afterwards."""
     schema = f"assay_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(POSTGRES_SERVER)
     try:
@@ -29,7 +34,10 @@ def _postgres_schema_url() -> Iterator[str]:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     except OperationalError as error:
         admin.dispose()
-        pytest.skip(f"PostgreSQL is not reachable on 127.0.0.1:5432: {error.orig}")
+        missing = f"the test PostgreSQL server is not reachable: {error.orig}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{missing} (CI=true: the PostgreSQL tests must run)")
+        pytest.skip(missing)
     try:
         yield f"{POSTGRES_SERVER}?options=-csearch_path%3D{schema}"
     finally:
@@ -44,7 +52,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'assay.db'}"
     else:
-        yield from _postgres_schema_url()
+        yield from postgres_schema_url()
 
 
 @pytest.fixture

@@ -2,40 +2,26 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import inspect
 
 from service.composition import build_context
 from service.db import make_engine, migrate
 from service.pipeline.ingest import Ingestor
 from service.settings import DBSettings, Settings
 from tests.conftest import CountingEmbedder
+from tests.databases import postgres_schema_url
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
-SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    """A fresh schema per test, dropped afterwards."""
-    schema = f"assay_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(SERVER)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError as error:
-        pytest.skip(f"PostgreSQL is not reachable on 127.0.0.1:5432: {error.orig}")
-    try:
-        yield f"{SERVER}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    """A fresh schema per test, dropped afterwards (fails under CI=true without a server)."""
+    yield from postgres_schema_url()
 
 
 def test_migrations_create_the_tables(postgres_url: str) -> None:

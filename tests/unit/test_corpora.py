@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,16 @@ CROSSWALK_FILES = sorted(
 )
 
 
+@lru_cache(maxsize=32)
+def _catalog_file(path: Path) -> Catalog:
+    return load_model_file(path, Catalog)
+
+
 def catalog(framework_id: str) -> Catalog:
     path = DEFAULT_CORPORA_DIR / "frameworks" / f"{framework_id}.yaml"
     if not path.is_file():
         pytest.skip(f"{path.name} is not written yet")
-    return load_model_file(path, Catalog)
+    return _catalog_file(path)
 
 
 def ref_ids(framework_id: str, assessable: bool | None = None) -> set[str]:
