@@ -17,12 +17,13 @@ WORKDIR /app
 # torch first, pinned, the CPU build: not the multi-GB CUDA wheel
 RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
 
-# then the project with its extras; editable, so that corpora/ and prompts/ resolve in /app
-COPY pyproject.toml README.md ./
+# then the project with its extras, as a wheel: corpora/ and prompts/ travel inside the
+# package (setup.py maps them in), so the sources are not needed once it is installed
+COPY pyproject.toml setup.py README.md ./
 COPY service ./service
 COPY corpora ./corpora
 COPY prompts ./prompts
-RUN pip install -e '.[postgres,local,openai,ollama]'
+RUN pip install '.[postgres,local,openai,ollama]' && rm -rf /app/service /app/corpora /app/prompts
 
 VOLUME /data
 EXPOSE 8000

@@ -8,7 +8,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+from service.components.shipped import shipped_dir
+
+PROMPTS_DIR = shipped_dir("prompts")
 
 
 class PromptTemplate(BaseModel):

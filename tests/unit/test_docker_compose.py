@@ -109,8 +109,10 @@ def test_the_dockerfile_pins_torch_first_and_serves(dockerfile: list[str]) -> No
     assert next(line for line in dockerfile if line.startswith("FROM")) == "FROM python:3.11-slim"
     installs = [i for i, line in enumerate(dockerfile) if "pip install" in line]
     torch = [i for i in installs if "torch==2.13.0" in dockerfile[i]]
-    project = [i for i in installs if "-e '.[" in dockerfile[i]]
+    project = [i for i in installs if "pip install '.[" in dockerfile[i]]  # a wheel, not -e
     assert torch and project and torch[0] < project[0]
+    assert not any(" -e " in dockerfile[i] for i in installs)
+    assert any(line.startswith("COPY") and "setup.py" in line for line in dockerfile)
     assert "postgres" in dockerfile[project[0]] and "local" in dockerfile[project[0]]
     [cmd] = [line for i, line in enumerate(dockerfile)  # not HEALTHCHECK's continued CMD
              if line.startswith("CMD ") and not dockerfile[i - 1].endswith("\\")]

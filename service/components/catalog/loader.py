@@ -10,6 +10,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from service.components.shipped import shipped_dir
 from service.domain.catalog import Catalog, Crosswalk, Scale, ScaleFile
 from service.errors import CatalogFormatError
 from service.settings import CatalogSettings
@@ -17,7 +18,7 @@ from service.settings import CatalogSettings
 IMPORTED_DIR = "frameworks"
 # libyaml's safe loader where PyYAML was built with it: ten times faster on the corpora
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-DEFAULT_CORPORA_DIR = Path(__file__).resolve().parents[3] / "corpora"
+DEFAULT_CORPORA_DIR = shipped_dir("corpora")
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -32,7 +33,7 @@ class BuiltinCorpus:
 
 
 def corpora_dir(settings: CatalogSettings) -> Path:
-    """The configured corpora directory, or the repository's ``corpora/``."""
+    """The configured corpora directory, or the shipped ``corpora/``."""
     return settings.corpora_dir or DEFAULT_CORPORA_DIR
 
 
