@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from service.components.shipped import shipped_dir
 
@@ -23,6 +23,8 @@ class PromptTemplate(BaseModel):
     purpose: str
     system: str
     user: str
+    tasks: dict[str, str] = Field(
+        default_factory=dict, description="named task texts, for prompts that pick one")
 
 
 @lru_cache(maxsize=16)

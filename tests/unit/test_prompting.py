@@ -141,3 +141,11 @@ def test_the_prompt_builders_fence_uploaded_text(
     [(system, user)] = llm.prompts
     assert "untrusted" in system
     assert_fenced(user)
+
+
+def test_the_chat_tasks_live_in_the_versioned_prompt() -> None:
+    chat = load_prompt("chat-answer")
+    assert {"requirement", "evidence", "search", "framework", "general", "nature", "testing",
+            "passage"} <= set(chat.tasks)
+    assert "{topic}" in chat.tasks["passage"]
+    assert all("\n" not in text and text.endswith(".") for text in chat.tasks.values())

@@ -23,29 +23,17 @@ from service.pipeline.chat.evidence import EvidenceFinder
 from service.pipeline.chat.mentions import find_mentions
 from service.pipeline.chat.plan import Intent, Plan, make_plan
 from service.pipeline.chat.resolve import Preferences, resolve
-from service.pipeline.chat.sources import Section, SourceFinder, Sources
+from service.pipeline.chat.sources import PROMPT_ID, Section, SourceFinder, Sources, task
 from service.pipeline.chat.streaming import whole_sentences
 from service.pipeline.context import PipelineContext
 from service.pipeline.prompting import render
 
-PROMPT_ID = "chat-answer"
 MAX_ANSWER_TOKENS = 120
 SECTION_TOKENS = 90
 CATALOG_LABEL = "Catalog facts:"
 DOCUMENTS_LABEL = "Document passages:"
 QUESTION_LABEL = "Question:"
 PASSAGE_ID = re.compile(r"\bE\d+\b")
-TASKS = {
-    Intent.REQUIREMENT: "In two or three plain sentences, explain what the requirement asks. "
-                        "Do not list its parts, checks or evidence: they follow your answer.",
-    Intent.SEARCH: "In one or two sentences, say what these requirements cover. Do not list "
-                   "them: they follow your answer.",
-    Intent.FRAMEWORK: "Explain what the framework is: scope, nature, how conformity is tested "
-                      "and penalties.",
-    Intent.GENERAL: "Answer the question from these sources only.",
-}
-EVIDENCE_TASK = ("In one or two sentences, say what an inspector wants this evidence to show. "
-                 "Do not list the evidence: it follows your answer.")
 
 
 def prompt_for(plan: Plan, section: Section, question: str) -> tuple[str, str]:
@@ -53,15 +41,15 @@ def prompt_for(plan: Plan, section: Section, question: str) -> tuple[str, str]:
 
     A kind of source that is empty is left out: every token costs time on the local model.
     """
-    task = section.task or (EVIDENCE_TASK if plan.evidence_focus
-                            and plan.intent == Intent.REQUIREMENT else TASKS[plan.intent])
+    evidence_focus = plan.evidence_focus and plan.intent == Intent.REQUIREMENT
+    text = section.task or task("evidence" if evidence_focus else plan.intent.value)
     facts = "\n\n".join(section.facts.blocks)
     passages = "\n\n".join(quote.block() for quote in section.quotes)
     return render(
         load_prompt(PROMPT_ID),
         catalog=f"{CATALOG_LABEL}\n{facts}\n\n" if facts else "",
         documents=f"{DOCUMENTS_LABEL}\n{passages}\n\n" if passages else "",
-        task=task,
+        task=text,
         question=f"\n{QUESTION_LABEL} {' '.join(question.split())}" if section.ask else "",
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from service.components.catalog import CatalogRegistry
+from service.components.prompts import load_prompt
 from service.domain.chat import ChatCitation
 from service.pipeline.chat.catalog_facts import (
     Facts,
@@ -31,12 +32,12 @@ NO_SOURCE = ("I found no source for this: nothing in the framework catalogs or i
              "workspace's documents matches it, so I cannot answer it. Ask about a requirement "
              "(such as clause 6.1 or A.8.24), a framework, or your documents.")
 MAX_FULL_SUBJECTS = 2
-NATURE_TASK = ("In one or two short sentences, say how the frameworks differ in nature and "
-               "scope.")
-PASSAGE_TASK = ("In one short sentence, say what the passage says about {topic}; if it says "
-                "nothing about {topic}, say so.")
-TESTING_TASK = ("In one or two short sentences, say how conformity with each is tested and "
-                "what penalties apply.")
+PROMPT_ID = "chat-answer"
+
+
+def task(name: str) -> str:
+    """One of the chat prompt's task texts (``prompts/chat-answer.yaml``)."""
+    return load_prompt(PROMPT_ID).tasks[name]
 
 
 @dataclass
@@ -139,8 +140,8 @@ class SourceFinder:
         for other in others:
             heading = (f"{short_name(self._registry, first)} and "
                        f"{short_name(self._registry, other)}") if len(others) > 1 else None
-            nature = Section(heading, task=NATURE_TASK)
-            testing = Section(task=TESTING_TASK,
+            nature = Section(heading, task=task("nature"))
+            testing = Section(task=task("testing"),
                               appendix=overlap_sentence(self._registry, first, other))
             for framework_id in (first, other):
                 profile_facts(self._registry, framework_id, nature.facts, ProfilePart.NATURE)
@@ -211,5 +212,5 @@ class SourceFinder:
             lead = f"[{quote.passage_id}] {quote.source()}"
             title = f"{heading}\n{lead}" if heading and number == 0 else lead
             sections.append(Section(title, quotes=[quote], ask=False,
-                                    task=PASSAGE_TASK.format(topic=topic)))
+                                    task=task("passage").format(topic=topic)))
         return sections
