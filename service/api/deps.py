@@ -1,10 +1,10 @@
 """Dependencies: the services, the request's unit of work, the current user and roles.
 
-A request gets one unit of work (``ContextDep``): every block of database work in its
-dependencies, its route and the pipeline functions the route calls uses one session, which
-holds a pooled connection only while a block runs. ``SessionDep`` is that session for the
-route's own queries; it is released on the event loop when the route returns, so a request
-never waits for a worker thread, nor for a second connection, while it holds one.
+A request gets one unit of work (``ContextDep``, a ``PipelineContext``): every block of
+database work in its dependencies, its route and the pipeline functions the route calls
+uses one session, which holds a pooled connection only while a block runs, so a request
+never waits for a second connection while it holds one. Routes receive this pipeline
+object, never a database session of their own.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from service.composition import Services
 from service.domain.access import Role, User
 from service.domain.workspace import SLUG
 from service.errors import AuthenticationError
-from service.pipeline.context import PipelineContext, Session, pool_timeout_as_busy
+from service.pipeline.context import PipelineContext
 from service.pipeline.users import authenticate, authorize, require_admin
 
 bearer = HTTPBearer(auto_error=False, description="An API token: `assay tokens create USER`.")
@@ -44,15 +44,6 @@ async def get_context(services: ServicesDep) -> AsyncIterator[PipelineContext]:
 
 
 ContextDep = Annotated[PipelineContext, Depends(get_context, scope="function")]
-
-
-async def get_db(context: ContextDep) -> AsyncIterator[Session]:
-    """The unit of work's session, for the route's own queries (a pool timeout is a 503)."""
-    with pool_timeout_as_busy():
-        yield context.sessions()
-
-
-SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def get_current_user(

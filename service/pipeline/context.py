@@ -10,10 +10,10 @@ from dataclasses import dataclass, replace
 
 from service.components.embedding import Embedder
 from service.components.vectorstore import VectorStore
-from service.db import Session, UnitOfWork, pool_timeout_as_busy, sessionmaker
+from service.db import Session, UnitOfWork, sessionmaker
 from service.settings import Settings
 
-__all__ = ["PipelineContext", "Session", "pool_timeout_as_busy", "sessionmaker"]
+__all__ = ["PipelineContext", "Session", "sessionmaker"]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine, select
 
-from service.api.deps import SessionDep
+from service.api.deps import ContextDep
 from service.components.embedding import FakeEmbedder
 from service.db import Session, UnitOfWork, UserRow, sessionmaker
 from service.settings import Settings
@@ -89,8 +89,9 @@ def test_a_routes_own_query_on_a_full_pool_is_a_503_too(tiny: Api) -> None:
     assert isinstance(app, FastAPI)
 
     @app.get("/test-direct-session")
-    def direct(session: SessionDep) -> int:  # the session used outside any block
-        return len(session.scalars(select(UserRow)).all())
+    def direct(context: ContextDep) -> int:  # a route's own block of database work
+        with context.sessions() as session:
+            return len(session.scalars(select(UserRow)).all())
 
     engine = engine_of(tiny.services.context.sessions)
     held = [engine.connect(), engine.connect()]

@@ -11,7 +11,6 @@ from service.api.deps import (
     ContextDep,
     CurrentUser,
     ServicesDep,
-    SessionDep,
     ViewerSlug,
 )
 from service.api.errors import error_responses
@@ -36,35 +35,39 @@ AssessmentId = Annotated[str, Query(min_length=1, max_length=36)]
 
 @router.post("", status_code=202, responses=error_responses(401, 403, 404, 422))
 def start_assessment(
-    slug: AssessorSlug, body: AssessmentCreate, services: ServicesDep, session: SessionDep,
+    slug: AssessorSlug, body: AssessmentCreate, services: ServicesDep, context: ContextDep,
     user: CurrentUser,
 ) -> JobPublic:
     """Start a new dated assessment (or resume one); poll ``GET /jobs/{id}`` for progress."""
-    refs = tuple(r.strip() for r in body.requirements if r.strip())
-    request = AssessmentRequest(slug, body.framework, refs, body.scale, body.resume)
-    job_id = services.start_assessment(session, request, user.name)
-    return JobPublic.of(services.jobs.status(job_id))
+    with context.sessions() as session:
+        refs = tuple(r.strip() for r in body.requirements if r.strip())
+        request = AssessmentRequest(slug, body.framework, refs, body.scale, body.resume)
+        job_id = services.start_assessment(session, request, user.name)
+        return JobPublic.of(services.jobs.status(job_id))
 
 
 @router.get("/compare", responses=ERRORS)
 def compare(
-    slug: ViewerSlug, session: SessionDep, a: AssessmentId, b: AssessmentId
+    slug: ViewerSlug, context: ContextDep, a: AssessmentId, b: AssessmentId
 ) -> ComparisonPublic:
     """Levels per requirement and per theme from assessment ``a`` to ``b``."""
-    return ComparisonPublic.model_validate(compare_assessments(session, a, b, slug).model_dump())
+    with context.sessions() as session:
+        comparison = compare_assessments(session, a, b, slug)
+    return ComparisonPublic.model_validate(comparison.model_dump())
 
 
 @router.get("/{assessment_id}", responses=ERRORS)
 def get_assessment(
-    slug: ViewerSlug, assessment_id: str, session: SessionDep, context: ContextDep
+    slug: ViewerSlug, assessment_id: str, context: ContextDep
 ) -> AssessmentPublic:
     """The assessment, its proposals so far (a running one grows as it goes), its signatures."""
-    header, proposals = load_assessment(context, assessment_id, slug)
-    results = [ResultPublic.model_validate(p.model_dump(include=set(ResultPublic.model_fields)))
-               for p in proposals]
-    signatures = [SignaturePublic.of(s) for s in list_signatures(session, assessment_id, slug)]
-    return AssessmentPublic.model_validate(
-        header.model_dump() | {"results": results, "signatures": signatures})
+    with context.sessions() as session:
+        header, proposals = load_assessment(context, assessment_id, slug)
+        results = [ResultPublic.model_validate(p.model_dump(include=set(ResultPublic.model_fields)))
+                   for p in proposals]
+        signatures = [SignaturePublic.of(s) for s in list_signatures(session, assessment_id, slug)]
+        return AssessmentPublic.model_validate(
+            header.model_dump() | {"results": results, "signatures": signatures})
 
 
 @router.get("/{assessment_id}/report", responses=ERRORS)

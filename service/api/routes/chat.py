@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from fastapi.sse import EventSourceResponse, format_sse_event
 
-from service.api.deps import ContextDep, CurrentUser, ServicesDep, SessionDep, ViewerSlug
+from service.api.deps import ContextDep, CurrentUser, ServicesDep, ViewerSlug
 from service.api.errors import error_responses
 from service.api.schemas.chat import CHAT_EVENTS, ChatCreate, ConversationList, ConversationPublic
 from service.domain.chat import ChatEvent, ChatRequest
@@ -53,17 +53,19 @@ async def chat(
 
 
 @router.get("/conversations", responses=ERRORS)
-def conversations(slug: ViewerSlug, session: SessionDep, user: CurrentUser) -> ConversationList:
+def conversations(slug: ViewerSlug, context: ContextDep, user: CurrentUser) -> ConversationList:
     """The user's conversations in the workspace, newest first."""
-    listed = list_conversations(session, slug, user.id)
-    return ConversationList(conversations=[ConversationPublic.model_validate(c.model_dump())
-                                           for c in listed])
+    with context.sessions() as session:
+        listed = list_conversations(session, slug, user.id)
+        return ConversationList(conversations=[ConversationPublic.model_validate(c.model_dump())
+                                               for c in listed])
 
 
 @router.get("/conversations/{conversation_id}", responses=ERRORS)
 def conversation(
-    slug: ViewerSlug, conversation_id: str, session: SessionDep, user: CurrentUser
+    slug: ViewerSlug, conversation_id: str, context: ContextDep, user: CurrentUser
 ) -> ConversationPublic:
     """One of the user's conversations with its messages, oldest first."""
-    found = conversation_history(session, slug, user.id, conversation_id)
-    return ConversationPublic.model_validate(found.model_dump())
+    with context.sessions() as session:
+        found = conversation_history(session, slug, user.id, conversation_id)
+        return ConversationPublic.model_validate(found.model_dump())

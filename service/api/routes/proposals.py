@@ -11,7 +11,6 @@ from service.api.deps import (
     CurrentUser,
     ReviewerSlug,
     ServicesDep,
-    SessionDep,
     ViewerSlug,
 )
 from service.api.errors import error_responses
@@ -44,7 +43,7 @@ ERRORS = error_responses(401, 404, 422)
 
 @router.get("/proposals", responses=ERRORS)
 def list_proposals(
-    slug: ViewerSlug, assessment_id: str, session: SessionDep, context: ContextDep,
+    slug: ViewerSlug, assessment_id: str, context: ContextDep,
     theme: Annotated[str | None, Query(max_length=300)] = None,
     level: Annotated[int | None, Query(ge=0, le=100)] = None,
     status: Annotated[ProposalStatus | None, Query(
@@ -54,7 +53,8 @@ def list_proposals(
         description="Only (or, false, no) proposals that moved since their review.")] = None,
 ) -> ProposalList:
     """The proposals with the review that applies to each; filters combine with AND."""
-    states = effective_status(session, assessment_id, slug)
+    with context.sessions() as session:
+        states = effective_status(session, assessment_id, slug)
     _header, proposals = load_assessment(context, assessment_id, slug)
     by_ref = {p.ref_id: p for p in proposals}
     listed = []
@@ -81,15 +81,18 @@ def list_proposals(
              responses=error_responses(401, 403, 404, 409, 422))
 def review(
     slug: ReviewerSlug, assessment_id: str, ref: str, body: ReviewCreate,
-    session: SessionDep, services: ServicesDep, user: CurrentUser,
+    context: ContextDep, services: ServicesDep, user: CurrentUser,
 ) -> ReviewPublic:
     """Accept the proposal, override it (level and comment) or mark it na (comment)."""
-    decision = ReviewDecision(assessment_id, ref, body.action, body.level, body.comment)
-    return _review(review_proposal(session, services.registry, decision, actor=user.name,
-                                   workspace=slug))
+    with context.sessions() as session:
+        decision = ReviewDecision(assessment_id, ref, body.action, body.level, body.comment)
+        return _review(review_proposal(session, services.registry, decision, actor=user.name,
+                                       workspace=slug))
 
 
 @router.get("/reviews", responses=ERRORS)
-def list_reviews(slug: ViewerSlug, assessment_id: str, session: SessionDep) -> ReviewList:
+def list_reviews(slug: ViewerSlug, assessment_id: str, context: ContextDep) -> ReviewList:
     """Every decision made on this assessment, oldest first (superseded ones included)."""
-    return ReviewList(reviews=[_review(r) for r in review_history(session, assessment_id, slug)])
+    with context.sessions() as session:
+        history = review_history(session, assessment_id, slug)
+    return ReviewList(reviews=[_review(r) for r in history])
