@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,17 @@ def api_settings(data_dir: Path, db_url: str | None = None, **sections: Any) -> 
     """
     sections.setdefault("llm", {"mode": "fake"})
     return Settings(data_dir=data_dir, db={"url": db_url}, **sections)
+
+
+def events(body: str) -> list[tuple[str, dict[str, Any]]]:
+    """The (event, data) pairs of a server-sent event stream (the API's and the web's chat)."""
+    parsed = []
+    for block in body.strip().split("\n\n"):
+        lines = block.split("\n")
+        name = lines[0].removeprefix("event: ")
+        data = "\n".join(line.removeprefix("data: ") for line in lines[1:])
+        parsed.append((name, json.loads(data)))
+    return parsed
 
 
 def auth(token: str) -> dict[str, str]:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from service.components.embedding import FakeEmbedder
-from tests.api_helpers import Api, api_settings
+from tests.api_helpers import Api, api_settings, events
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.integration
@@ -23,17 +21,6 @@ def api(tmp_path: Path) -> Iterator[Api]:
     with Api(settings, FakeEmbedder()) as client:
         client.workspace("qa")
         yield client
-
-
-def events(body: str) -> list[tuple[str, dict[str, Any]]]:
-    """The (event, data) pairs of a server-sent event stream."""
-    parsed = []
-    for block in body.strip().split("\n\n"):
-        lines = block.split("\n")
-        name = lines[0].removeprefix("event: ")
-        data = "\n".join(line.removeprefix("data: ") for line in lines[1:])
-        parsed.append((name, json.loads(data)))
-    return parsed
 
 
 def test_a_large_upload_is_ingested_as_a_job(api: Api) -> None:

@@ -7,7 +7,7 @@ import html
 from fastapi.testclient import TestClient
 
 from service.web import STATIC_DIR
-from tests.integration.test_api_jobs_chat import events
+from tests.api_helpers import events
 from tests.web_helpers import sign_in
 
 
