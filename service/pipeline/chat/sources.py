@@ -23,6 +23,7 @@ from service.pipeline.chat.catalog_facts import (
     requirement_facts,
 )
 from service.pipeline.chat.catalog_search import CatalogSearch
+from service.pipeline.chat.comparison import differences_table
 from service.pipeline.chat.evidence import EvidenceFinder, Quote
 from service.pipeline.chat.plan import Intent, Plan
 from service.pipeline.chat.resolve import Preferences, Subject, short_name
@@ -31,12 +32,10 @@ NO_SOURCE = ("I found no source for this: nothing in the framework catalogs or i
              "workspace's documents matches it, so I cannot answer it. Ask about a requirement "
              "(such as clause 6.1 or A.8.24), a framework, or your documents.")
 MAX_FULL_SUBJECTS = 2
-NATURE_TASK = ("In one or two short sentences, say how the frameworks differ in nature and "
-               "scope.")
+VERDICT_TASK = ("In one or two short sentences, give a verdict: how the two frameworks differ "
+                "in nature and scope. A table of the key differences follows; do not repeat it.")
 PASSAGE_TASK = ("In one short sentence, say what the passage says about {topic}; if it says "
                 "nothing about {topic}, say so.")
-TESTING_TASK = ("In one or two short sentences, say how conformity with each is tested and "
-                "what penalties apply.")
 
 
 @dataclass
@@ -48,6 +47,8 @@ class Section:
     ``task`` replaces the intent's task for this section's prompt; without ``ask``, the
     user's question is left out of it (the small model answers a yes/no question with
     "Yes" whatever the passage says, so a passage is asked about its topic instead).
+    ``compared`` holds the two frameworks of a comparison verdict, whose sentences are
+    checked against their profiles before they show.
     """
 
     heading: str | None = None
@@ -57,6 +58,7 @@ class Section:
     quotes: list[Quote] = field(default_factory=list)
     fixed: str | None = None
     appendix: str | None = None
+    compared: tuple[str, str] | None = None
 
 
 @dataclass
@@ -129,23 +131,24 @@ class SourceFinder:
             sources.sections.append(section)
 
     def _comparisons(self, plan: Plan, sources: Sources) -> None:
-        """Two sections per pair (one per name when it fits several frameworks, "GMP").
+        """A section per pair (one per framework a name fits, "GMP"), as the seeds show it.
 
-        Nature and scope first, then conformity and penalties: two short prompts instead of
-        one long one, so the first words come sooner on the local model. The crosswalk
-        overlap follows, straight from the catalogs.
+        A heading names the pair; the model writes a short verdict from the profiles'
+        nature and scope; the key-differences table and the crosswalk overlap follow,
+        straight from the catalogs.
         """
         first, others = plan.frameworks[0], plan.frameworks[1:]
         for other in others:
             heading = (f"{short_name(self._registry, first)} and "
-                       f"{short_name(self._registry, other)}") if len(others) > 1 else None
-            nature = Section(heading, task=NATURE_TASK)
-            testing = Section(task=TESTING_TASK,
-                              appendix=overlap_sentence(self._registry, first, other))
+                       f"{short_name(self._registry, other)}")
+            table, cited = differences_table(self._registry, first, other)
+            section = Section(heading, task=VERDICT_TASK, compared=(first, other),
+                              appendix=f"\nKey differences:\n{table}\n\n"
+                                       f"{overlap_sentence(self._registry, first, other)}")
             for framework_id in (first, other):
-                profile_facts(self._registry, framework_id, nature.facts, ProfilePart.NATURE)
-                profile_facts(self._registry, framework_id, testing.facts, ProfilePart.TESTING)
-            sources.sections += [nature, testing]
+                profile_facts(self._registry, framework_id, section.facts, ProfilePart.NATURE)
+            section.facts.cite(cited)
+            sources.sections.append(section)
 
     def _scope(self, plan: Plan, prefs: Preferences) -> list[str]:
         preferred = prefs.ordered()
