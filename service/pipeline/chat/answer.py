@@ -18,7 +18,7 @@ from service.domain.chat import ChatCitation, ChatEvent, ChatRequest, DoneEvent,
 from service.domain.workspace import validate_slug
 from service.pipeline.chat.catalog_facts import requirement_citation
 from service.pipeline.chat.catalog_search import CatalogSearch
-from service.pipeline.chat.claims import CheckedStream, ClaimChecker
+from service.pipeline.chat.claims import CheckedStream, ClaimChecker, Repeats
 from service.pipeline.chat.comparison import template_verdict
 from service.pipeline.chat.conversation import load_state, save_turn
 from service.pipeline.chat.evidence import EvidenceFinder
@@ -145,6 +145,7 @@ class ChatService:
             yield sources.fixed
             return
         budget = MAX_ANSWER_TOKENS if len(sources.sections) == 1 else SECTION_TOKENS
+        shown = Repeats()
         for number, section in enumerate(sources.sections):
             if number:
                 yield "\n\n"
@@ -155,10 +156,12 @@ class ChatService:
                 continue
             system, user = prompt_for(plan, section, question)
             pieces = whole_sentences(self._llm().stream(system, user, budget), budget)
-            if section.compared is None:
-                yield from pieces
-            else:
+            if section.compared is not None:
                 yield from self._verdict(section.compared, pieces, checks)
+            elif section.distinct:
+                yield from CheckedStream().sentences(pieces, shown.repeated)
+            else:
+                yield from pieces
             if section.appendix:
                 yield "\n" + section.appendix
 

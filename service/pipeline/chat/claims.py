@@ -160,3 +160,18 @@ class CheckedStream:
             return
         self.shown += 1
         yield text if self.shown == 1 else " " + text
+
+
+@dataclass
+class Repeats:
+    """Sentences already shown in an answer, so that none shows twice."""
+
+    seen: set[str] = field(default_factory=set)
+
+    def repeated(self, sentence: str) -> str | None:
+        """"a repeat" when the sentence was shown before (remembering it otherwise)."""
+        said = " ".join(sentence.casefold().split())
+        if said in self.seen:
+            return "a repeat"
+        self.seen.add(said)
+        return None

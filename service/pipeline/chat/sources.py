@@ -48,7 +48,8 @@ class Section:
     user's question is left out of it (the small model answers a yes/no question with
     "Yes" whatever the passage says, so a passage is asked about its topic instead).
     ``compared`` holds the two frameworks of a comparison verdict, whose sentences are
-    checked against their profiles before they show.
+    checked against their profiles before they show; with ``distinct``, a sentence the
+    answer has already shown is not shown again.
     """
 
     heading: str | None = None
@@ -59,6 +60,7 @@ class Section:
     fixed: str | None = None
     appendix: str | None = None
     compared: tuple[str, str] | None = None
+    distinct: bool = False
 
 
 @dataclass
@@ -210,9 +212,16 @@ class SourceFinder:
         the first words come sooner than from one prompt with every passage.
         """
         sections = []
-        for number, quote in enumerate(quotes):
-            lead = f"[{quote.passage_id}] {quote.source()}"
+        against = [q for q in quotes if q.contrary]
+        ordered = against + [q for q in quotes if not q.contrary]
+        for number, quote in enumerate(ordered):
+            lead = quote.line()
+            if number == 0 and against:
+                lead = ("Some evidence speaks against this: "
+                        + ", ".join(f"[{q.passage_id}]" for q in against)
+                        + (" reports" if len(against) == 1 else " report")
+                        + " a failure, a gap or something not yet done.\n" + lead)
             title = f"{heading}\n{lead}" if heading and number == 0 else lead
-            sections.append(Section(title, quotes=[quote], ask=False,
+            sections.append(Section(title, quotes=[quote], ask=False, distinct=True,
                                     task=PASSAGE_TASK.format(topic=topic)))
         return sections
