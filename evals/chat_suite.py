@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -130,6 +131,7 @@ def run(context: PipelineContext, registry: CatalogRegistry, service: ChatServic
                      "unsupported_shown": unsupported_shown(case, done, checker),
                      "dropped": sum(n.startswith(DROPPED) for n in done.notes),
                      "first_text_s": round(first or total, 2), "total_s": round(total, 2)})
+        print(json.dumps(rows[-1]), file=sys.stderr, flush=True)  # progress, one line each
     count = len(rows) or 1
     return {
         "cases": len(rows),
