@@ -164,6 +164,8 @@ def main() -> None:
     parser.add_argument("--llm", choices=["local", "fake"], default="local")
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     parser.add_argument("--limit", type=int, help="ask only the first N questions")
+    parser.add_argument("--kind", choices=["requirement", "compare", "evidence"],
+                        help="ask only the questions of this kind")
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="assay-eval-chat-"))
     shared_models = REPO / "data" / "models"
@@ -172,8 +174,9 @@ def main() -> None:
     settings = Settings(data_dir=data_dir)
     context = build_context(settings)
     registry = build_registry(settings)
-    cases = load_cases()[: args.limit]
-    for name in sorted({d for case in cases for d in case.documents} | set(DISTRACTORS)):
+    cases = [c for c in load_cases() if args.kind in (None, c.kind)][: args.limit]
+    documents = {d for case in cases for d in case.documents}
+    for name in sorted(documents | set(DISTRACTORS) if documents else ()):
         Ingestor(context, WORKSPACE).ingest(REPO / "samples" / name, name)
     llm = build_llm(settings.llm.model_copy(update={"mode": args.llm}), data_dir)
     prime_chat_model(llm)
