@@ -33,8 +33,7 @@ def timed(paths: list[Path], settings: Settings) -> tuple[int, float, float]:
     pages, confidences = 0, []
     start = time.perf_counter()
     for path in paths:
-        parsed = parse_document(path, detect_type(path), settings.ingest.max_unpacked_bytes,
-                                settings.ingest.max_compression_ratio, settings.ocr)
+        parsed = parse_document(path, detect_type(path), settings.ocr)
         pages += parsed.pages or 1
         confidences += [p.ocr_confidence or 0.0 for p in parsed.passages]
     return pages, time.perf_counter() - start, sum(confidences) / max(len(confidences), 1)

@@ -231,8 +231,12 @@ class ChatCase(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     question: str
-    framework: str
-    ref: str
+    framework: str | None = None
+    ref: str | None = None
+    kind: Literal["requirement", "compare", "evidence"] = "requirement"
+    frameworks: tuple[str, str] | None = None  # compare: scored by evals/chat_suite.py
+    facts: dict[str, tuple[str, str]] = {}
+    documents: tuple[str, ...] = ()  # evidence: scored by evals/chat_suite.py
 
 
 class ChatSet(BaseModel):

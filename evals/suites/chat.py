@@ -21,7 +21,8 @@ WORKSPACE = "eval-chat"
 
 def run(session: EvalSession) -> SuiteResult:
     """Ask each question; list which answers cite the requirement."""
-    cases = [c for s in chat_sets() for c in s.cases]
+    cases = [c for s in chat_sets() for c in s.cases  # the other kinds: evals/chat_suite.py
+             if c.kind == "requirement" and c.framework and c.ref]
     session.progress.start("chat", len(cases))
     llm = session.llm
 
@@ -37,6 +38,7 @@ def run(session: EvalSession) -> SuiteResult:
                                                        workspace=WORKSPACE))
                 if isinstance(e, DoneEvent)][-1]
         cited = [(c.framework, c.ref) for c in done.citations if c.kind == "requirement"]
+        assert case.framework and case.ref  # requirement cases only (above)
         ref = session.registry.requirement(case.framework, case.ref).ref_id
         rows.append({"question": case.question, "framework": case.framework, "ref": ref,
                      "cited": [f"{f} {r}" for f, r in cited],

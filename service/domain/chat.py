@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 MAX_QUESTION_CHARS = 2000
 
@@ -25,18 +25,34 @@ class CitationKind(StrEnum):
 class ChatCitation(_Frozen):
     """A source of an answer, in the shape of CLI.md; fields that do not apply are null.
 
-    A ``requirement`` citation names a catalog fact by framework and ref (ref is null for a
-    framework's profile); an ``evidence`` citation names a passage by chunk, document and
-    page, with the verbatim sentence quoted.
+    A ``requirement`` citation names a catalog fact by framework and ref, or a fact of a
+    framework's profile by framework and ``field`` (``scope``, ``penalties``, ...; ref is
+    then null); an ``evidence`` citation names a passage by chunk, document, page and
+    heading, with the verbatim sentence quoted. ``label`` says all that in one line.
     """
 
     kind: CitationKind
     framework: str | None = None
     ref: str | None = None
+    field: str | None = None
     document: str | None = None
     page: int | None = None
+    heading: str | None = None
     chunk_id: str | None = None
     quote: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def label(self) -> str:
+        """What is cited, e.g. ``gdpr Art. 32``, ``gdpr / penalties``, ``policy.docx, page 2``."""
+        if self.kind == CitationKind.EVIDENCE:
+            where = [self.document or "a document"]
+            where += [f"page {self.page}"] if self.page else []
+            where += [self.heading] if self.heading else []
+            return ", ".join(where) + (f': "{self.quote}"' if self.quote else "")
+        if self.field:
+            return f"{self.framework} / {self.field}"
+        return f"{self.framework} {self.ref}" if self.ref else f"{self.framework} / profile"
 
 
 class ChatRequest(_Frozen):

@@ -12,7 +12,8 @@ from typer.testing import CliRunner, Result
 from service.cli import app
 
 REPLY = "Clause 6.1 asks for risk planning."
-CITATION_KEYS = {"kind", "framework", "ref", "document", "page", "chunk_id", "quote"}
+CITATION_KEYS = {"kind", "framework", "ref", "field", "document", "page", "heading", "chunk_id",
+                 "quote", "label"}
 
 
 @pytest.fixture(autouse=True)
@@ -38,8 +39,9 @@ def test_json_is_one_object_in_the_cli_md_shape() -> None:
     assert {"answer", "conversation_id", "citations"} <= set(answer)
     assert f"\n{REPLY}\nParts:\n- 6.1.1 General" in answer["answer"]
     assert answer["citations"][0] == {
-        "kind": "requirement", "framework": "iso27001-2022", "ref": "6.1", "document": None,
-        "page": None, "chunk_id": None, "quote": None}
+        "kind": "requirement", "framework": "iso27001-2022", "ref": "6.1", "field": None,
+        "document": None, "page": None, "heading": None, "chunk_id": None, "quote": None,
+        "label": "iso27001-2022 6.1"}
     assert all(set(c) == CITATION_KEYS for c in answer["citations"])
     follow_up = run_json("and what evidence for it?", "--conversation",
                          answer["conversation_id"])

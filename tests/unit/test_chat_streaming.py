@@ -32,3 +32,19 @@ def test_an_answer_cut_with_fewer_pieces_than_tokens_is_still_trimmed() -> None:
     pieces = tokens("It asks for a plan. Then it asks for records of (implementation")
     assert len(pieces) == 12  # the model stopped at its budget of 14: two tokens gave no text
     assert "".join(whole_sentences(pieces, budget=14, margin=8)) == "It asks for a plan. "
+
+
+def test_checked_sentences_hold_each_sentence_until_it_ends_and_drop_failures() -> None:
+    from service.pipeline.chat.claims import CheckedStream
+
+    seen: list[str] = []
+
+    def check(sentence: str) -> str | None:
+        seen.append(sentence)
+        return "no" if "bad" in sentence else None
+
+    stream = CheckedStream()
+    out = list(stream.sentences(["Good one", ". A bad", " one. Last", " one."], check))
+    assert out == ["Good one.", " Last one."]
+    assert seen == ["Good one.", "A bad one.", "Last one."]
+    assert stream.failures == [("A bad one.", "no")] and stream.shown == 2

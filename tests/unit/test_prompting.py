@@ -145,7 +145,7 @@ def test_the_prompt_builders_fence_uploaded_text(
 
 def test_the_chat_tasks_live_in_the_versioned_prompt() -> None:
     chat = load_prompt("chat-answer")
-    assert {"requirement", "evidence", "search", "framework", "general", "nature", "testing",
+    assert {"requirement", "evidence", "search", "framework", "general", "verdict",
             "passage"} <= set(chat.tasks)
     assert "{topic}" in chat.tasks["passage"]
     assert all("\n" not in text and text.endswith(".") for text in chat.tasks.values())

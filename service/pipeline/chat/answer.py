@@ -18,6 +18,8 @@ from service.domain.chat import ChatCitation, ChatEvent, ChatRequest, DoneEvent,
 from service.domain.workspace import validate_slug
 from service.pipeline.chat.catalog_facts import requirement_citation
 from service.pipeline.chat.catalog_search import CatalogSearch
+from service.pipeline.chat.claims import CheckedStream, ClaimChecker, Repeats
+from service.pipeline.chat.comparison import template_verdict
 from service.pipeline.chat.conversation import load_state, save_turn
 from service.pipeline.chat.evidence import EvidenceFinder
 from service.pipeline.chat.mentions import find_mentions
@@ -101,14 +103,15 @@ class ChatService:
         if preamble:
             yield TokenEvent(text=preamble + "\n\n")
         pieces: list[str] = []
-        for piece in self._write(plan, sources, request.question):
+        checks: list[str] = []
+        for piece in self._write(plan, sources, request.question, checks):
             pieces.append(piece)
             yield TokenEvent(text=piece)
         body = "".join(pieces).strip()
         answer = f"{preamble}\n\n{body}" if preamble else body
         known = {quote.passage_id for quote in sources.quotes}
         unknown = sorted(set(PASSAGE_ID.findall(body)) - known)
-        notes = [*plan.notes, *evidence.notes] + [
+        notes = [*plan.notes, *evidence.notes, *checks] + [
             f"The answer names passage {pid}, which is not among its sources; ignore it."
             for pid in unknown]
         subjects = [requirement_citation(s.framework, s.node.ref_id) for s in plan.subjects]
@@ -119,12 +122,18 @@ class ChatService:
         yield DoneEvent(answer=answer, conversation_id=conversation_id,
                         citations=tuple(citations), notes=tuple(notes))
 
-    def _write(self, plan: Plan, sources: Sources, question: str) -> Iterator[str]:
-        """The answer's pieces: each section's heading, then its fixed text or the model's."""
+    def _write(self, plan: Plan, sources: Sources, question: str,
+               checks: list[str]) -> Iterator[str]:
+        """The answer's pieces: each section's heading, then its fixed text or the model's.
+
+        A comparison verdict shows only sentences its profiles back; what was dropped, or
+        that the verdict was built from the profiles instead, is added to ``checks``.
+        """
         if sources.fixed is not None:
             yield sources.fixed
             return
         budget = MAX_ANSWER_TOKENS if len(sources.sections) == 1 else SECTION_TOKENS
+        shown = Repeats()
         for number, section in enumerate(sources.sections):
             if number:
                 yield "\n\n"
@@ -134,6 +143,25 @@ class ChatService:
                 yield section.fixed
                 continue
             system, user = prompt_for(plan, section, question)
-            yield from whole_sentences(self._llm().stream(system, user, budget), budget)
+            pieces = whole_sentences(self._llm().stream(system, user, budget), budget)
+            if section.compared is not None:
+                yield from self._verdict(section.compared, pieces, checks)
+            elif section.distinct:
+                yield from CheckedStream().sentences(pieces, shown.repeated)
+            else:
+                yield from pieces
             if section.appendix:
                 yield "\n" + section.appendix
+
+    def _verdict(self, compared: tuple[str, str], pieces: Iterator[str],
+                 checks: list[str]) -> Iterator[str]:
+        """The verdict's sentences that the profiles back, else one built from the profiles."""
+        checker = ClaimChecker(self._registry, self._context.embedder, list(compared))
+        stream = CheckedStream()
+        yield from stream.sentences(pieces, checker.why_unsupported)
+        checks += [f'A sentence of the verdict was not shown ({why}): "{text}"'
+                   for text, why in stream.failures]
+        if not stream.shown:
+            yield template_verdict(self._registry, *compared)
+            checks.append("The verdict was built from the two profiles: no sentence the "
+                          "model wrote was backed by them.")

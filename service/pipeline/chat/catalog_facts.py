@@ -42,9 +42,14 @@ def brief(text: str, max_words: int = MAX_WORDS) -> str:
     return " ".join(words[:max_words]).rstrip(",;:") + " …"
 
 
-def requirement_citation(framework: str, ref: str | None) -> ChatCitation:
-    """A citation of a catalog fact: a requirement, or a framework's profile when ref is None."""
+def requirement_citation(framework: str, ref: str) -> ChatCitation:
+    """A citation of a requirement of a framework's catalog."""
     return ChatCitation(kind=CitationKind.REQUIREMENT, framework=framework, ref=ref)
+
+
+def profile_citation(framework: str, field: str) -> ChatCitation:
+    """A citation of one field of a framework's profile (``scope``, ``penalties``, ...)."""
+    return ChatCitation(kind=CitationKind.REQUIREMENT, framework=framework, field=field)
 
 
 @dataclass
@@ -123,13 +128,16 @@ def profile_facts(registry: CatalogRegistry, framework_id: str, facts: Facts,
     info = registry.get(framework_id).framework
     profile = info.profile
     lines = [info.name]
+    fields = []
     if part != ProfilePart.TESTING:
         lines[0] += f": {profile.nature.value.replace('_', ' ')}"
         lines.append(f"Scope: {brief(profile.scope, SCOPE_WORDS)}")
+        fields += ["nature", "scope"]
     if part != ProfilePart.NATURE:
         lines += [f"Conformity: {brief(profile.conformity)}",
                   f"Penalties: {brief(profile.penalties)}"]
-    facts.add("\n".join(lines), [requirement_citation(info.id, None)])
+        fields += ["conformity", "penalties"]
+    facts.add("\n".join(lines), [profile_citation(info.id, f) for f in fields])
 
 
 def overlap_sentence(registry: CatalogRegistry, first: str, second: str) -> str:

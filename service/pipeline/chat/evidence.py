@@ -8,6 +8,7 @@ against the passage's text as in assessment: a quote that fails is dropped with 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,13 @@ from service.pipeline.scoring_setup import retrieval_params
 
 MAX_PASSAGES = 3
 QUOTE_FLOOR = 0.45  # a passage whose nearest sentence is further than this is not used
+RECORD = re.compile(r"minutes|log|record|report|ticket|register|result|test|evidence|audit",
+                    re.IGNORECASE)
+POLICY = re.compile(r"polic|procedure|standard|plan|guideline|manual|charter", re.IGNORECASE)
+CONTRARY = re.compile(
+    r"\bfail\w*|\bnot yet\b|\bnot (?:been )?(?:tested|performed|done|completed|reviewed|"
+    r"restored|approved|implemented)\b|\boverdue\b|\bdid not\b|\bwas not\b|\bpending\b"
+    r"|\bunsuccessful\b|\bmissing\b|\bgaps?\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -36,8 +44,27 @@ class Quote:
     def citation(self) -> ChatCitation:
         """The evidence citation of this quote."""
         return ChatCitation(kind=CitationKind.EVIDENCE, document=self.chunk.document,
-                            page=self.chunk.page, chunk_id=self.chunk.chunk_id,
-                            quote=self.sentence)
+                            page=self.chunk.page, heading=self.chunk.heading or None,
+                            chunk_id=self.chunk.chunk_id, quote=self.sentence)
+
+    @property
+    def kind(self) -> str:
+        """The kind of document, from its name: record, policy or document."""
+        name = self.chunk.document
+        if RECORD.search(name):
+            return "record"
+        return "policy" if POLICY.search(name) else "document"
+
+    @property
+    def contrary(self) -> bool:
+        """Whether the quote reports a failure, a gap or something not yet done."""
+        return CONTRARY.search(self.sentence) is not None
+
+    def line(self) -> str:
+        """The passage in one line: its id, kind, source, heading and quote."""
+        heading = f" ({self.chunk.heading})" if self.chunk.heading else ""
+        return (f"[{self.passage_id}] {self.kind.capitalize()}, {self.source()}{heading}: "
+                f'"{self.sentence}"')
 
     def source(self) -> str:
         """Where the passage is from: its document, and its page when it has one."""
@@ -60,6 +87,7 @@ class EvidenceFinder:
         self._retriever: Retriever | None = None
         self.notes: list[str] = []
         self._count = 0
+        self._quoted: set[str] = set()  # chunk ids and sentences already quoted
 
     def for_requirement(self, node: Requirement) -> list[Quote]:
         """Quotes from the passages retrieved for a requirement, best first."""
@@ -96,6 +124,10 @@ class EvidenceFinder:
             if chunk.chunk_id not in best or best[chunk.chunk_id][0] < QUOTE_FLOOR:
                 continue
             sentence = best[chunk.chunk_id][1]
+            said = " ".join(sentence.casefold().split())
+            if chunk.chunk_id in self._quoted or said in self._quoted:
+                continue  # one line per distinct passage and sentence
+            self._quoted |= {chunk.chunk_id, said}
             if not quote_in(sentence, chunk.text):
                 self.notes.append(f"A citation of {chunk.document} was dropped: its quote is "
                                   "not in the passage.")

@@ -79,9 +79,9 @@ def _patterns(registry: CatalogRegistry) -> list[tuple[re.Pattern[str], tuple[st
     return patterns
 
 
-def find_mentions(question: str, registry: CatalogRegistry) -> Mentions:
-    """The frameworks and reference spellings a question names."""
-    text = question
+def framework_spans(text: str, registry: CatalogRegistry
+                    ) -> tuple[list[tuple[int, FrameworkMention]], str]:
+    """Each framework named in a text with where it starts, and the text with them blanked."""
     found: list[tuple[int, FrameworkMention]] = []
     for pattern, ids in _patterns(registry):
         for match in pattern.finditer(text):
@@ -89,11 +89,17 @@ def find_mentions(question: str, registry: CatalogRegistry) -> Mentions:
             annex_a = spelling.casefold().startswith("annex") and "11" not in spelling
             found.append((match.start(), FrameworkMention(spelling.strip(), ids, annex_a)))
             text = _blank(text, match.start(), match.end())
+    return sorted(found, key=lambda item: item[0]), text
+
+
+def find_mentions(question: str, registry: CatalogRegistry) -> Mentions:
+    """The frameworks and reference spellings a question names."""
+    found, text = framework_spans(question, registry)
     refs: list[str] = []
     for match in REF.finditer(text):
         spelling = " ".join(match.group(0).split())
         if spelling.casefold() not in {r.casefold() for r in refs}:
             refs.append(spelling)
         text = _blank(text, match.start(), match.end())
-    mentions = tuple(mention for _, mention in sorted(found, key=lambda item: item[0]))
+    mentions = tuple(mention for _, mention in found)
     return Mentions(frameworks=mentions, refs=tuple(refs), rest=" ".join(text.split()))

@@ -24,6 +24,7 @@ from service.pipeline.chat.catalog_facts import (
     requirement_facts,
 )
 from service.pipeline.chat.catalog_search import CatalogSearch
+from service.pipeline.chat.comparison import differences_table
 from service.pipeline.chat.evidence import EvidenceFinder, Quote
 from service.pipeline.chat.plan import Intent, Plan
 from service.pipeline.chat.resolve import Preferences, Subject, short_name
@@ -49,6 +50,9 @@ class Section:
     ``task`` replaces the intent's task for this section's prompt; without ``ask``, the
     user's question is left out of it (the small model answers a yes/no question with
     "Yes" whatever the passage says, so a passage is asked about its topic instead).
+    ``compared`` holds the two frameworks of a comparison verdict, whose sentences are
+    checked against their profiles before they show; with ``distinct``, a sentence the
+    answer has already shown is not shown again.
     """
 
     heading: str | None = None
@@ -58,6 +62,8 @@ class Section:
     quotes: list[Quote] = field(default_factory=list)
     fixed: str | None = None
     appendix: str | None = None
+    compared: tuple[str, str] | None = None
+    distinct: bool = False
 
 
 @dataclass
@@ -130,23 +136,24 @@ class SourceFinder:
             sources.sections.append(section)
 
     def _comparisons(self, plan: Plan, sources: Sources) -> None:
-        """Two sections per pair (one per name when it fits several frameworks, "GMP").
+        """A section per pair (one per framework a name fits, "GMP"), as the seeds show it.
 
-        Nature and scope first, then conformity and penalties: two short prompts instead of
-        one long one, so the first words come sooner on the local model. The crosswalk
-        overlap follows, straight from the catalogs.
+        A heading names the pair; the model writes a short verdict from the profiles'
+        nature and scope; the key-differences table and the crosswalk overlap follow,
+        straight from the catalogs.
         """
         first, others = plan.frameworks[0], plan.frameworks[1:]
         for other in others:
             heading = (f"{short_name(self._registry, first)} and "
-                       f"{short_name(self._registry, other)}") if len(others) > 1 else None
-            nature = Section(heading, task=task("nature"))
-            testing = Section(task=task("testing"),
-                              appendix=overlap_sentence(self._registry, first, other))
+                       f"{short_name(self._registry, other)}")
+            table, cited = differences_table(self._registry, first, other)
+            section = Section(heading, task=task("verdict"), compared=(first, other),
+                              appendix=f"\nKey differences:\n{table}\n\n"
+                                       f"{overlap_sentence(self._registry, first, other)}")
             for framework_id in (first, other):
-                profile_facts(self._registry, framework_id, nature.facts, ProfilePart.NATURE)
-                profile_facts(self._registry, framework_id, testing.facts, ProfilePart.TESTING)
-            sources.sections += [nature, testing]
+                profile_facts(self._registry, framework_id, section.facts, ProfilePart.NATURE)
+            section.facts.cite(cited)
+            sources.sections.append(section)
 
     def _scope(self, plan: Plan, prefs: Preferences) -> list[str]:
         preferred = prefs.ordered()
@@ -208,9 +215,16 @@ class SourceFinder:
         the first words come sooner than from one prompt with every passage.
         """
         sections = []
-        for number, quote in enumerate(quotes):
-            lead = f"[{quote.passage_id}] {quote.source()}"
+        against = [q for q in quotes if q.contrary]
+        ordered = against + [q for q in quotes if not q.contrary]
+        for number, quote in enumerate(ordered):
+            lead = quote.line()
+            if number == 0 and against:
+                lead = ("Some evidence speaks against this: "
+                        + ", ".join(f"[{q.passage_id}]" for q in against)
+                        + (" reports" if len(against) == 1 else " report")
+                        + " a failure, a gap or something not yet done.\n" + lead)
             title = f"{heading}\n{lead}" if heading and number == 0 else lead
-            sections.append(Section(title, quotes=[quote], ask=False,
+            sections.append(Section(title, quotes=[quote], ask=False, distinct=True,
                                     task=task("passage").format(topic=topic)))
         return sections

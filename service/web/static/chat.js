@@ -31,8 +31,8 @@
       const a = document.createElement("a");
       a.href = c.url;
       a.textContent = c.kind === "evidence"
-        ? c.document + (c.page ? ", page " + c.page : "")
-        : c.framework + " " + (c.ref || "profile");
+        ? c.document + (c.page ? ", page " + c.page : "") + (c.heading ? ", " + c.heading : "")
+        : c.framework + (c.ref ? " " + c.ref : " / " + (c.field || "profile"));
       li.append(a);
       if (c.quote) {
         const q = document.createElement("q");

@@ -1,0 +1,39 @@
+"""The chat eval's dataset: every case names real requirements, facts and sample documents."""
+
+from __future__ import annotations
+
+from evals.chat_suite import REPO, ChatQuestion, load_cases, right_citation
+from service.components.catalog import build_registry
+from service.domain.chat import ChatCitation, CitationKind, DoneEvent
+from service.pipeline.chat.comparison import differences_table
+from service.settings import Settings
+
+
+def test_every_case_names_what_the_catalogs_and_samples_hold() -> None:
+    registry = build_registry(Settings())
+    cases = load_cases()
+    assert len(cases) >= 30
+    assert {c.framework for c in cases if c.kind == "requirement"} == {
+        f.framework.id for f in registry.frameworks()}
+    for case in cases:
+        if case.kind == "requirement":
+            assert case.framework and case.ref
+            registry.requirement(case.framework, case.ref)  # NotFoundError otherwise
+        elif case.kind == "compare":
+            assert case.frameworks and case.facts
+            table, cited = differences_table(registry, *case.frameworks)
+            done = DoneEvent(answer=table, conversation_id="c", citations=tuple(cited))
+            assert right_citation(case, done, registry), case.question
+        else:
+            assert all((REPO / "samples" / name).is_file() for name in case.documents)
+
+
+def test_a_table_with_a_wrong_fact_is_not_a_right_citation() -> None:
+    registry = build_registry(Settings())
+    case = ChatQuestion(question="q", kind="compare", frameworks=("iso27001-2022", "gdpr"),
+                        facts={"Nature": ("legally binding", "voluntary")})
+    table, cited = differences_table(registry, "iso27001-2022", "gdpr")
+    assert not right_citation(case, DoneEvent(answer=table, conversation_id="c",
+                                              citations=tuple(cited)), registry)
+    unnamed = ChatCitation(kind=CitationKind.REQUIREMENT, framework="gdpr")
+    assert unnamed.label == "gdpr / profile"
