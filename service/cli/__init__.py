@@ -11,6 +11,7 @@ from service.cli import (
     chat,
     database,
     evals,
+    export,
     frameworks,
     ingest,
     review,
@@ -28,6 +29,7 @@ app = typer.Typer(
 app.registered_commands.extend(ingest.app.registered_commands)
 app.registered_groups.extend(ingest.app.registered_groups)
 app.registered_commands.extend(assess.app.registered_commands)
+app.registered_commands.extend(export.app.registered_commands)
 app.add_typer(frameworks.app, name="frameworks")
 app.registered_commands.extend(review.app.registered_commands)
 app.add_typer(review.assessments, name="assessments")

@@ -1,0 +1,1 @@
+"""Exporters over outside libraries: openpyxl (xlsx, SoA), WeasyPrint (pdf), trestle (OSCAL)."""

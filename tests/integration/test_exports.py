@@ -1,0 +1,124 @@
+"""`assay export`: each format opened with a real reader and checked against the assessment."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from service.cli import app as cli
+from tests.exports import EVIL_DOCUMENT, EVIL_QUOTE, Exportable, exportable_assessment
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def exportable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Exportable:
+    return exportable_assessment(tmp_path, monkeypatch)
+
+
+def run_export(assessment_id: str, fmt: str, out: Path) -> dict[str, object]:
+    """Run `assay export --json` and return its output object."""
+    result = CliRunner().invoke(
+        cli, ["export", assessment_id, "--format", fmt, "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    payload: dict[str, object] = json.loads(result.stdout)
+    assert payload == {"assessment_id": assessment_id, "format": fmt, "path": str(out),
+                       "bytes": out.stat().st_size}
+    return payload
+
+
+def test_csv_has_every_requirement_with_reviewed_levels(
+    exportable: Exportable, tmp_path: Path
+) -> None:
+    out = tmp_path / "a.csv"
+    run_export(exportable.assessment_id, "csv", out)
+    rows = {r["ref_id"]: r for r in csv.DictReader(io.StringIO(out.read_text("utf-8-sig")))}
+    assert set(rows) == {"A.5.15", "A.5.16", "A.8.1"}
+    overridden = rows["A.5.16"]
+    assert (overridden["proposed_level"], overridden["reviewed_level"],
+            overridden["effective_level"], overridden["status"], overridden["reviewer"],
+            overridden["comment"]) == ("3", "5", "5", "reviewed", "admin", "records show it")
+    assert (rows["A.8.1"]["effective_level"], rows["A.8.1"]["effective_label"],
+            rows["A.8.1"]["status"]) == ("", "not applicable", "reviewed")
+    pending = rows["A.5.15"]
+    assert (pending["effective_level"], pending["status"], pending["reviewed_level"]) == (
+        "2", "proposal", "")
+    assert pending["citations"].startswith("'" + EVIL_DOCUMENT)  # neutralised, text kept
+    assert pending["gaps"] == "Not shown: access reviews are logged"
+
+
+def test_json_is_complete_and_agrees_with_the_report(
+    exportable: Exportable, tmp_path: Path
+) -> None:
+    out = tmp_path / "a.json"
+    run_export(exportable.assessment_id, "json", out)
+    data = json.loads(out.read_text("utf-8"))
+    report = json.loads(CliRunner().invoke(cli, ["report", exportable.assessment_id,
+                                                 "--json"]).stdout)
+    assert data["themes"] == report["themes"]
+    assert data["review"] == report["review"]
+    levels = {r["ref_id"]: r["effective_level"] for r in data["requirements"]}
+    assert levels == {"A.5.15": 2, "A.5.16": 5, "A.8.1": None}
+    [cited] = [r for r in data["requirements"] if r["ref_id"] == "A.5.15"]
+    assert cited["citations"][0]["document"] == EVIL_DOCUMENT  # JSON is data: not altered
+    assert data["reviewers"] == ["admin"]
+
+
+def test_xlsx_opens_with_sheets_levels_and_a_chart(
+    exportable: Exportable, tmp_path: Path
+) -> None:
+    out = tmp_path / "a.xlsx"
+    run_export(exportable.assessment_id, "xlsx", out)
+    book = load_workbook(out)
+    assert book.sheetnames == ["Summary", "Requirements", "Gaps"]
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(max_col=2, values_only=True)
+               if row[0]}
+    assert (summary["Framework"], summary["Reviewed"], summary["Pending (proposal only)"]) == (
+        "iso27001-2022", 2, 1)
+    assert summary["Organizational controls"] == 2  # requirements in the theme
+    assert len(book["Summary"]._charts) == 1
+    sheet = book["Requirements"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0]: dict(zip(header, r, strict=True))
+            for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert (rows["A.5.16"]["Proposed level"], rows["A.5.16"]["Reviewed level"],
+            rows["A.5.16"]["Effective level"]) == (3, 5, 5)
+    citations = rows["A.5.15"]["Citations"]
+    assert isinstance(citations, str) and citations.startswith("'=HYPERLINK")
+    assert EVIL_QUOTE in citations
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert sheet["F3"].fill.fgColor.rgb.endswith("63BE7B")  # level 5 is green
+    assert [r[1] for r in book["Gaps"].iter_rows(min_row=2, values_only=True)] == ["A.5.15"]
+
+
+def test_soa_lists_annex_a_controls_xlsx_and_csv(
+    exportable: Exportable, tmp_path: Path
+) -> None:
+    run_export(exportable.assessment_id, "soa", tmp_path / "soa.xlsx")
+    sheet = load_workbook(tmp_path / "soa.xlsx")["Statement of Applicability"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["A.8.1"][2:4] == ("no", "no own premises")
+    assert rows["A.5.16"][2] == "yes" and rows["A.5.16"][5] == 5
+    run_export(exportable.assessment_id, "soa", tmp_path / "soa.csv")
+    table = list(csv.DictReader(io.StringIO((tmp_path / "soa.csv").read_text("utf-8-sig"))))
+    by_control = {r["control"]: r for r in table}
+    assert by_control["A.5.15"]["evidence_references"] == "'" + EVIL_DOCUMENT
+    assert by_control["A.5.16"]["level"] == "5"
+
+
+def test_unknown_format_and_assessment_are_clear_errors(
+    exportable: Exportable, tmp_path: Path
+) -> None:
+    bad = CliRunner().invoke(cli, ["export", exportable.assessment_id, "--format", "docx",
+                                   "--out", str(tmp_path / "x")])
+    assert bad.exit_code == 2
+    missing = CliRunner().invoke(cli, ["export", "nope", "--format", "csv",
+                                       "--out", str(tmp_path / "x.csv")])
+    assert missing.exit_code == 1 and "nope" in missing.output
+    assert not (tmp_path / "x.csv").exists()
