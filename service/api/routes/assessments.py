@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from service.api.deps import (
     AssessorSlug,
@@ -23,7 +23,9 @@ from service.api.schemas.assessments import (
 )
 from service.api.schemas.jobs import JobPublic
 from service.api.schemas.signatures import SignaturePublic
+from service.domain.export import ExportFormat
 from service.pipeline.assess import AssessmentRequest
+from service.pipeline.export import MEDIA_TYPES, export_assessment, file_kind
 from service.pipeline.history import compare_assessments
 from service.pipeline.report import build_report, load_assessment
 from service.pipeline.signoff import list_signatures
@@ -77,3 +79,17 @@ def get_report(
     """Maturity per theme (proposed and after review), review counts, the gaps, prioritised."""
     report = build_report(context, services.registry, assessment_id, slug)
     return ReportPublic.model_validate(report.model_dump())
+
+
+@router.get("/{assessment_id}/export", responses=ERRORS,
+            response_class=Response)
+def export(
+    slug: ViewerSlug, assessment_id: str, context: ContextDep, services: ServicesDep,
+    fmt: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.XLSX,
+) -> Response:
+    """The whole assessment as a file to download (``soa``: ISO 27001 only)."""
+    data = export_assessment(context, services.registry, assessment_id, slug, fmt)
+    kind = file_kind(fmt)
+    name = f"assessment-{assessment_id}-{fmt.value}.{kind}"
+    return Response(data, media_type=MEDIA_TYPES[kind],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

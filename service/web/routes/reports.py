@@ -1,11 +1,13 @@
-"""The gap report and the dashboard of one assessment."""
+"""The gap report, the dashboard and the exports of one assessment."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
+from service.domain.export import ExportFormat
 from service.pipeline.assessment_list import previous_assessment
+from service.pipeline.export import MEDIA_TYPES, export_assessment, file_kind
 from service.pipeline.history import compare_assessments
 from service.pipeline.report import build_report
 from service.web.assessment_view import load_view
@@ -59,3 +61,14 @@ def dashboard(
         "changed": changed, "chart": chart, "tab": "dashboard",
         "previous_means": previous_means,
     })
+
+
+@router.get(ASSESSMENT + "/export/{fmt}", include_in_schema=False)
+def export_file(assessment_id: str, fmt: ExportFormat, access: AccessDep,
+                svc: ServicesDep) -> Response:
+    """The assessment as a file to download, in one of the export formats."""
+    data = export_assessment(svc.context, svc.registry, assessment_id, access.workspace, fmt)
+    kind = file_kind(fmt)
+    name = f"assessment-{assessment_id}-{fmt.value}.{kind}"
+    return Response(data, media_type=MEDIA_TYPES[kind],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
