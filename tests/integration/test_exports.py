@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from trestle.oscal.assessment_results import AssessmentResults
 from typer.testing import CliRunner
 
 from service.cli import app as cli
@@ -122,3 +123,28 @@ def test_unknown_format_and_assessment_are_clear_errors(
                                        "--out", str(tmp_path / "x.csv")])
     assert missing.exit_code == 1 and "nope" in missing.output
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_oscal_validates_with_trestle_and_carries_the_review(
+    exportable: Exportable, tmp_path: Path
+) -> None:
+    out = tmp_path / "ar.json"
+    run_export(exportable.assessment_id, "oscal", out)
+    results = AssessmentResults.oscal_read(out)
+    assert isinstance(results, AssessmentResults)
+    [result] = results.results
+    findings = {f.target.target_id: f for f in result.findings or []}
+    assert set(findings) == {"a.5.15", "a.5.16", "a.8.1"}
+    overridden = findings["a.5.16"]
+    props = {p.name: p.value for p in overridden.props or []}
+    assert (props["effective-level"], props["reviewed-level"], props["proposed-level"],
+            props["status"]) == ("5", "5", "3", "reviewed")
+    assert overridden.target.status.state.value == "satisfied"
+    assert findings["a.5.15"].target.status.state.value == "not-satisfied"
+    parties = {p.name: p.uuid for p in results.metadata.parties or []}
+    assert overridden.origins
+    [actor] = overridden.origins[0].actors
+    assert actor.actor_uuid == parties["admin"]
+    [observation] = [o for o in result.observations or [] if o.title.startswith("A.5.15")]
+    [evidence] = observation.relevant_evidence or []
+    assert EVIL_QUOTE in evidence.description

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from service.components.catalog import CatalogRegistry
+from service.components.exporters.oscal import render_oscal
 from service.components.exporters.soa import render_soa_xlsx
 from service.components.exporters.xlsx import render_xlsx
 from service.domain.export import ExportDocument, ExportFormat
@@ -37,6 +38,8 @@ def render(document: ExportDocument, fmt: ExportFormat, soa_as_csv: bool = False
             return render_json(document)
         case ExportFormat.XLSX:
             return render_xlsx(document)
+        case ExportFormat.OSCAL:
+            return render_oscal(document)
         case ExportFormat.SOA:
             if soa_as_csv:
                 return render_soa_csv(document)
