@@ -5,10 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
+from pypdf import PdfReader
 from trestle.oscal.assessment_results import AssessmentResults
 from typer.testing import CliRunner
 
@@ -149,3 +154,24 @@ def test_oscal_validates_with_trestle_and_carries_the_review(
     [observation] = [o for o in result.observations or [] if (o.title or "").startswith("A.5.15")]
     [evidence] = observation.relevant_evidence or []
     assert EVIL_QUOTE in evidence.description
+
+
+def test_pdf_text_carries_the_numbers_and_page_one_is_drawn(
+    exportable: Exportable, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.pdf"
+    run_export(exportable.assessment_id, "pdf", out)
+    text = " ".join((page.extract_text() or "") for page in PdfReader(out).pages)
+    text = re.sub(r"\s+", " ", text)
+    assert "Organizational controls 2 1 2.50 3.50" in text  # requirements, reviewed, means
+    assert "Technological controls 1 1 1.00 -" in text  # N/A left out of the effective mean
+    assert "A.5.16 title of A.5.16 Level 5" in text  # the override, not the proposed 3
+    assert "reviewed by admin" in text and EVIL_QUOTE in text
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(out),
+                    str(tmp_path / "page")], check=True)
+    [png] = tmp_path.glob("page*.png")
+    image = Image.open(png).convert("L")
+    dark = sum(count for value, count in enumerate(image.histogram()) if value < 200)
+    assert dark > 0.01 * image.width * image.height  # text and chart, not a blank page

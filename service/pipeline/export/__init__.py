@@ -6,6 +6,7 @@ from pathlib import Path
 
 from service.components.catalog import CatalogRegistry
 from service.components.exporters.oscal import render_oscal
+from service.components.exporters.pdf import render_pdf
 from service.components.exporters.soa import render_soa_xlsx
 from service.components.exporters.xlsx import render_xlsx
 from service.domain.export import ExportDocument, ExportFormat
@@ -38,13 +39,14 @@ def render(document: ExportDocument, fmt: ExportFormat, soa_as_csv: bool = False
             return render_json(document)
         case ExportFormat.XLSX:
             return render_xlsx(document)
+        case ExportFormat.PDF:
+            return render_pdf(document)
         case ExportFormat.OSCAL:
             return render_oscal(document)
         case ExportFormat.SOA:
             if soa_as_csv:
                 return render_soa_csv(document)
             return render_soa_xlsx(soa_rows(document), document.report.framework)
-    raise NotImplementedError(f"export format {fmt.value} is not available yet")
 
 
 def export_assessment(
