@@ -15,9 +15,11 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 from trestle.oscal.assessment_results import AssessmentResults
+from trestle.oscal.common import TokenDatatype
 from typer.testing import CliRunner
 
 from service.cli import app as cli
+from service.components.exporters.oscal import control_token
 from tests.exports import EVIL_DOCUMENT, EVIL_QUOTE, Exportable, exportable_assessment
 
 pytestmark = pytest.mark.integration
@@ -175,3 +177,12 @@ def test_pdf_text_carries_the_numbers_and_page_one_is_drawn(
     image = Image.open(png).convert("L")
     dark = sum(count for value, count in enumerate(image.histogram()) if value < 200)
     assert dark > 0.01 * image.width * image.height  # text and chart, not a blank page
+
+
+@pytest.mark.parametrize(("ref_id", "token"), [
+    ("A.5.15", "a.5.15"), ("9.3.1", "_9.3.1"), ("Art. 32", "art.-32"), ("GV.OC-01", "gv.oc-01"),
+    ("§211.68", "_211.68"),
+])
+def test_refs_become_oscal_tokens(ref_id: str, token: str) -> None:
+    assert control_token(ref_id) == token
+    assert TokenDatatype.model_validate(token).root == token  # trestle's own token type accepts it

@@ -27,8 +27,10 @@ def _id(*parts: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "assay:" + ":".join(parts)))
 
 
-def _token(ref_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", ref_id).strip("-").lower() or "requirement"
+def control_token(ref_id: str) -> str:
+    """A ref as an OSCAL token (lower case; a leading digit gets ``_``: ``9.3.1`` -> ``_9.3.1``)."""
+    token = re.sub(r"[^A-Za-z0-9._-]+", "-", ref_id).strip("-").lower() or "requirement"
+    return token if token[0].isalpha() else "_" + token
 
 
 def _aware(moment: datetime) -> str:
@@ -47,7 +49,8 @@ def _finding(item: ExportRequirement, aid: str, platform: str,
     satisfied = level is None or level >= SATISFIED_FROM
     actor = ({"type": "party", "actor-uuid": reviewers[item.reviewer]} if item.reviewer
              else {"type": "assessment-platform", "actor-uuid": platform})
-    props = [_prop("status", item.status), _prop("review-state", item.review_state.value)]
+    props = [_prop("ref-id", item.ref_id), _prop("status", item.status),
+             _prop("review-state", item.review_state.value)]
     props += [_prop(name, value) for name, value in (
         ("proposed-level", item.proposed_level), ("reviewed-level", item.reviewed_level),
         ("effective-level", level)) if value is not None]
@@ -66,7 +69,7 @@ def _finding(item: ExportRequirement, aid: str, platform: str,
                         else "Not applicable") + f"; {item.status}.",
         "props": props, "origins": [{"actors": [actor]}],
         "target": {
-            "type": "objective-id", "target-id": _token(item.ref_id),
+            "type": "objective-id", "target-id": control_token(item.ref_id),
             "status": {"state": "satisfied" if satisfied else "not-satisfied"},
         },
         "related-observations": [{"observation-uuid": observation_id}],
@@ -105,7 +108,7 @@ def assessment_results(document: ExportDocument) -> dict[str, Any]:
             "start": _aware(report.created_at),
             "props": [_prop("framework", report.framework), _prop("scale", report.scale)],
             "reviewed-controls": {"control-selections": [{"include-controls": [
-                {"control-id": _token(item.ref_id)} for item in document.requirements]}]},
+                {"control-id": control_token(item.ref_id)} for item in document.requirements]}]},
             "observations": [observation for observation, _ in pairs],
             "findings": [finding for _, finding in pairs],
         }],
