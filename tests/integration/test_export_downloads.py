@@ -14,7 +14,7 @@ from service.app import create_app
 from service.components.embedding import FakeEmbedder
 from tests.api_helpers import auth
 from tests.exports import exportable_assessment
-from tests.unit.test_web_pages import sign_in
+from tests.web_helpers import sign_in
 
 pytestmark = pytest.mark.integration
 

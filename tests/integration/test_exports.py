@@ -186,3 +186,14 @@ def test_pdf_text_carries_the_numbers_and_page_one_is_drawn(
 def test_refs_become_oscal_tokens(ref_id: str, token: str) -> None:
     assert control_token(ref_id) == token
     assert TokenDatatype.model_validate(token).root == token  # trestle's own token type accepts it
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-calc")
+def test_xlsx_opens_cleanly_in_libreoffice(exportable: Exportable, tmp_path: Path) -> None:
+    out = tmp_path / "a.xlsx"
+    run_export(exportable.assessment_id, "xlsx", out)
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(out)], check=True, timeout=300, capture_output=True)
+    text = " ".join(page.extract_text() or "" for page in PdfReader(tmp_path / "a.pdf").pages)
+    assert "iso27001-2022" in text
