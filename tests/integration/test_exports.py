@@ -189,7 +189,7 @@ def test_refs_become_oscal_tokens(ref_id: str, token: str) -> None:
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None,
-                    reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-calc")
+                    reason="LibreOffice (soffice) is absent: apt-get install libreoffice-calc")
 def test_xlsx_opens_cleanly_in_libreoffice(exportable: Exportable, tmp_path: Path) -> None:
     out = tmp_path / "a.xlsx"
     run_export(exportable.assessment_id, "xlsx", out)
