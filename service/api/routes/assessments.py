@@ -18,13 +18,16 @@ from service.api.schemas.assessments import (
     AssessmentCreate,
     AssessmentPublic,
     ComparisonPublic,
+    ProjectionCreate,
     ReportPublic,
     ResultPublic,
 )
 from service.api.schemas.jobs import JobPublic
 from service.api.schemas.signatures import SignaturePublic
 from service.pipeline.assess import AssessmentRequest
+from service.domain.projection import ProjectionReport
 from service.pipeline.history import compare_assessments
+from service.pipeline.projection import project_assessment
 from service.pipeline.report import build_report, load_assessment
 from service.pipeline.signoff import list_signatures
 
@@ -77,3 +80,17 @@ def get_report(
     """Maturity per theme (proposed and after review), review counts, the gaps, prioritised."""
     report = build_report(context, services.registry, assessment_id, slug)
     return ReportPublic.model_validate(report.model_dump())
+
+
+@router.post("/{assessment_id}/projections", status_code=201,
+             responses=error_responses(401, 403, 404, 422))
+def create_projection(
+    slug: AssessorSlug, assessment_id: str, body: ProjectionCreate, context: ContextDep,
+    services: ServicesDep, user: CurrentUser,
+) -> ProjectionReport:
+    """A new assessment of ``to`` carried from this one, each carried result checked.
+
+    Runs within the request (it scores only the carried requirements).
+    """
+    return project_assessment(context, services.registry, assessment_id, slug, body.to,
+                              services.scoring_llm(), user.name)
