@@ -24,8 +24,8 @@ from service.api.schemas.assessments import (
 )
 from service.api.schemas.jobs import JobPublic
 from service.api.schemas.signatures import SignaturePublic
-from service.pipeline.assess import AssessmentRequest
 from service.domain.projection import ProjectionReport
+from service.pipeline.assess import AssessmentRequest
 from service.pipeline.history import compare_assessments
 from service.pipeline.projection import project_assessment
 from service.pipeline.report import build_report, load_assessment

@@ -145,3 +145,8 @@ class CatalogRegistry:
     def links(self, framework_id: str, ref_id: str) -> list[LinkedRequirement]:
         """Crosswalk links of a node in both directions, read from this node outwards."""
         return list(self._get(framework_id).links.get(ref_id, []))
+
+    def linked_frameworks(self, framework_id: str) -> list[str]:
+        """The frameworks a crosswalk links to this one (in either direction), sorted."""
+        links = self._get(framework_id).links.values()
+        return sorted({link.framework for found in links for link in found})
