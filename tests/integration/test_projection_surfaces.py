@@ -20,7 +20,7 @@ from service.pipeline.review import ReviewDecision, review_proposal
 from service.settings import Settings
 from tests.api_helpers import auth
 from tests.assessments import store_assessment
-from tests.unit.test_web_pages import sign_in
+from tests.web_helpers import sign_in
 
 pytestmark = pytest.mark.integration
 RESULT_KEYS = {"ref_id", "title", "level", "status", "carried_from", "evidence_check"}
