@@ -1,4 +1,4 @@
-"""The eval harness: `python -m evals.run [retrieval|kinds|levels|robustness|judge|all]`.
+"""The eval harness: `python -m evals.run [retrieval|kinds|levels|robustness|projection|judge|all]`.
 
 The samples are ingested once into a data dir (a temporary one unless `--data-dir` is given;
 an existing one is reused, unchanged files are skipped) with the real embedding model and
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from evals.evaluators import judge, kinds, levels, retrieval, robustness
+from evals.evaluators import judge, kinds, levels, projection, retrieval, robustness
 from evals.harness import SAMPLES_WORKSPACE, EvalEnv, build_env, eval_settings
 
 EVALS: dict[str, Callable[[EvalEnv], str]] = {
@@ -24,6 +24,7 @@ EVALS: dict[str, Callable[[EvalEnv], str]] = {
     "kinds": kinds.evaluate,
     "levels": levels.evaluate,
     "robustness": robustness.evaluate,
+    "projection": projection.evaluate,
 }
 DEFAULT_MODELS_DIR = Path.home() / ".cache" / "assay" / "models"
 

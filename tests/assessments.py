@@ -11,7 +11,8 @@ from service.domain.assessment import Proposal, ProposalStatus, Provenance
 
 FRAMEWORK = "iso27001-2022"
 THEMES = {"A.5.15": "Organizational controls", "A.5.16": "Organizational controls",
-          "A.8.1": "Technological controls"}
+          "A.5.18": "Organizational controls", "A.8.1": "Technological controls",
+          "A.8.5": "Technological controls", "A.8.13": "Technological controls"}
 
 
 def proposal(ref_id: str, level: int) -> Proposal:

@@ -14,6 +14,7 @@ from service.cli import (
     export,
     frameworks,
     ingest,
+    project,
     review,
     serve,
     signoff,
@@ -32,6 +33,7 @@ app.registered_commands.extend(assess.app.registered_commands)
 app.registered_commands.extend(export.app.registered_commands)
 app.add_typer(frameworks.app, name="frameworks")
 app.registered_commands.extend(review.app.registered_commands)
+app.registered_commands.extend(project.app.registered_commands)
 app.add_typer(review.assessments, name="assessments")
 app.add_typer(audit.app, name="audit")
 app.registered_commands.extend(signoff.app.registered_commands)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.domain.catalog import FacetKind
+from service.domain.projection import Projection
 
 
 class FacetStatus(StrEnum):
@@ -93,3 +94,5 @@ class Proposal(BaseModel):
     status: ProposalStatus
     flags: tuple[str, ...] = ()
     provenance: Provenance
+    projection: Projection | None = Field(
+        default=None, description="Set when the level was carried from another framework.")

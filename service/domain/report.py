@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from service.domain.assessment import AssessmentStatus, FacetStatus, ProposalStatus
 from service.domain.catalog import FacetKind
+from service.domain.projection import Projection
 from service.domain.review import ReviewState
 
 DECIDED = frozenset({ReviewState.ACCEPTED, ReviewState.OVERRIDDEN, ReviewState.NA})
@@ -39,7 +40,8 @@ class RequirementStanding(_Frozen):
 
     ``reviewed_level`` is None both when no reviewer decided and when one marked it not
     applicable; ``review_state`` tells the two apart. ``effective_level`` is the level that
-    counts: the reviewer's where there is a review, else the proposed one.
+    counts: the reviewer's where there is a review, else the proposed one. ``projection``
+    is the provenance and evidence check of a level carried from another framework.
     """
 
     ref_id: str
@@ -50,6 +52,7 @@ class RequirementStanding(_Frozen):
     proposed_level: int | None
     reviewed_level: int | None
     effective_level: int | None
+    projection: Projection | None = None
 
     @property
     def reviewed(self) -> bool:

@@ -118,7 +118,7 @@ def run_assessment(
     status = AssessmentStatus.INTERRUPTED
     try:
         for proposal in _proposals(scorer.propose, todo, workers):
-            _store(context, row.id, proposal)
+            store_proposal(context, row.id, proposal)
             finished += 1
             on_progress(finished, total, proposal.ref_id)
         status = AssessmentStatus.COMPLETED
@@ -147,7 +147,8 @@ def _proposals(
         yield from pool.map(propose, todo)
 
 
-def _store(context: PipelineContext, assessment_id: str, proposal: Proposal) -> None:
+def store_proposal(context: PipelineContext, assessment_id: str, proposal: Proposal) -> None:
+    """Commit one proposal of an assessment."""
     with context.sessions() as session:
         session.add(
             ProposalRow(

@@ -62,6 +62,7 @@ def standings(
             proposed_level=p.level,
             reviewed_level=decided.level if decided is not None else None,
             effective_level=decided.level if decided is not None else p.level,
+            projection=p.projection,
         ))
     return found
 

@@ -21,6 +21,7 @@ from service.web.routes import (
     documents,
     frameworks,
     passages,
+    projections,
     reports,
     requirement,
     review,
@@ -34,7 +35,7 @@ STATIC_PATH = "/static"
 
 router = APIRouter(include_in_schema=False)
 for module in (auth, workspaces, documents, passages, assessments, review, requirement,
-               reports, signoff, chat, frameworks, audit):
+               reports, signoff, projections, chat, frameworks, audit):
     router.include_router(module.router)
 
 

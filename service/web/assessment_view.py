@@ -39,6 +39,11 @@ class AssessmentView:
         return list(dict.fromkeys(row.proposal.theme for row in self.rows))
 
     @property
+    def projected(self) -> bool:
+        """Whether its levels were carried from another framework's assessment."""
+        return any(row.proposal.projection is not None for row in self.rows)
+
+    @property
     def base_url(self) -> str:
         """The path of its review table; its other pages hang below it."""
         return f"/w/{self.workspace}/assessments/{self.id}"

@@ -175,7 +175,7 @@ def test_an_interrupted_run_resumes_without_duplicates(
 ) -> None:
     ingest(context, "w", ALL)
     _, uninterrupted = assess(context, registry, "w")
-    propose, store = Scorer.propose, assess_module._store
+    propose, store = Scorer.propose, assess_module.store_proposal
     stored_in: set[str] = set()
     calls: list[str] = []
 
@@ -190,7 +190,7 @@ def test_an_interrupted_run_resumes_without_duplicates(
         store(context, assessment_id, proposal)
 
     monkeypatch.setattr(Scorer, "propose", failing_after_two)
-    monkeypatch.setattr(assess_module, "_store", spying_store)
+    monkeypatch.setattr(assess_module, "store_proposal", spying_store)
     with pytest.raises(RuntimeError, match="simulated crash"):
         run_assessment(context, registry, AssessmentRequest("w", FRAMEWORK, SUBSET), None)
     monkeypatch.undo()

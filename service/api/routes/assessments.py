@@ -18,15 +18,18 @@ from service.api.schemas.assessments import (
     AssessmentCreate,
     AssessmentPublic,
     ComparisonPublic,
+    ProjectionCreate,
     ReportPublic,
     ResultPublic,
 )
 from service.api.schemas.jobs import JobPublic
 from service.api.schemas.signatures import SignaturePublic
 from service.domain.export import ExportFormat
+from service.domain.projection import ProjectionReport
 from service.pipeline.assess import AssessmentRequest
 from service.pipeline.export import MEDIA_TYPES, export_assessment, file_kind
 from service.pipeline.history import compare_assessments
+from service.pipeline.projection import project_assessment
 from service.pipeline.report import build_report, load_assessment
 from service.pipeline.signoff import list_signatures
 
@@ -93,3 +96,17 @@ def export(
     name = f"assessment-{assessment_id}-{fmt.value}.{kind}"
     return Response(data, media_type=MEDIA_TYPES[kind],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/{assessment_id}/projections", status_code=201,
+             responses=error_responses(401, 403, 404, 422))
+def create_projection(
+    slug: AssessorSlug, assessment_id: str, body: ProjectionCreate, context: ContextDep,
+    services: ServicesDep, user: CurrentUser,
+) -> ProjectionReport:
+    """A new assessment of ``to`` carried from this one, each carried result checked.
+
+    Runs within the request (it scores only the carried requirements).
+    """
+    return project_assessment(context, services.registry, assessment_id, slug, body.to,
+                              services.scoring_llm(), user.name)

@@ -79,3 +79,9 @@ class ComparisonPublic(AssessmentComparison):
 
     a: SidePublic
     b: SidePublic
+
+
+class ProjectionCreate(BaseModel):
+    """Carry this assessment onto another framework through the crosswalks."""
+
+    to: str = Field(min_length=1, max_length=100, examples=["nist-csf-2.0"])

@@ -7,7 +7,12 @@ from service.components.catalog.loader import (
     load_builtin_corpus,
     load_imported_catalogs,
 )
-from service.components.catalog.registry import CatalogRegistry, FrameworkSource, LinkedRequirement
+from service.components.catalog.registry import (
+    CatalogRegistry,
+    CrosswalkOrigin,
+    FrameworkSource,
+    LinkedRequirement,
+)
 from service.components.catalog.store import import_framework, read_import_file
 from service.settings import Settings
 
@@ -20,11 +25,13 @@ def build_registry(settings: Settings) -> CatalogRegistry:
         imported=load_imported_catalogs(settings.data_dir),
         scales=corpus.scales,
         crosswalks=corpus.crosswalks,
+        origins=corpus.origins,
     )
 
 
 __all__ = [
     "CatalogRegistry",
+    "CrosswalkOrigin",
     "FrameworkSource",
     "LinkedRequirement",
     "build_registry",

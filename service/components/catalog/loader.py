@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -10,6 +11,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from service.components.catalog.registry import CrosswalkOrigin
 from service.components.shipped import shipped_dir
 from service.domain.catalog import Catalog, Crosswalk, Scale, ScaleFile
 from service.errors import CatalogFormatError
@@ -30,6 +32,7 @@ class BuiltinCorpus:
     frameworks: tuple[Catalog, ...]
     scales: tuple[Scale, ...]
     crosswalks: tuple[Crosswalk, ...]
+    origins: dict[tuple[str, str], CrosswalkOrigin] = field(default_factory=dict)
 
 
 def corpora_dir(settings: CatalogSettings) -> Path:
@@ -74,10 +77,21 @@ def load_builtin_corpus(directory: Path) -> BuiltinCorpus:
     frameworks = tuple(load_model_file(p, Catalog) for p in _yaml_files(directory / "frameworks"))
     scales_file = directory / "scales.yaml"
     scales = load_model_file(scales_file, ScaleFile).scales if scales_file.is_file() else ()
-    crosswalks = tuple(
-        load_model_file(p, Crosswalk) for p in _yaml_files(directory / "crosswalks")
-    )
-    return BuiltinCorpus(frameworks=frameworks, scales=scales, crosswalks=crosswalks)
+    crosswalks: list[Crosswalk] = []
+    origins: dict[tuple[str, str], CrosswalkOrigin] = {}
+    for path in _yaml_files(directory / "crosswalks"):
+        crosswalk = load_model_file(path, Crosswalk)
+        crosswalks.append(crosswalk)
+        origins[(crosswalk.source_framework, crosswalk.target_framework)] = crosswalk_origin(path)
+    return BuiltinCorpus(frameworks=frameworks, scales=scales, crosswalks=tuple(crosswalks),
+                         origins=origins)
+
+
+def crosswalk_origin(path: Path) -> CrosswalkOrigin:
+    """A crosswalk file's name and version: the first 12 hex digits of its SHA-256."""
+    with path.open("rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    return CrosswalkOrigin(file=path.name, version=digest[:12])
 
 
 def load_imported_catalogs(data_dir: Path) -> tuple[Catalog, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -16,6 +16,14 @@ _INVERSE = {Relationship.SUBSET: Relationship.SUPERSET, Relationship.SUPERSET: R
 
 
 @dataclass(frozen=True)
+class CrosswalkOrigin:
+    """The crosswalk file a link comes from and its version (a digest of the file)."""
+
+    file: str
+    version: str
+
+
+@dataclass(frozen=True)
 class LinkedRequirement:
     """A crosswalk link seen from one node: the other end and how this node relates to it."""
 
@@ -23,6 +31,7 @@ class LinkedRequirement:
     ref_id: str
     title: str
     relationship: Relationship
+    origin: CrosswalkOrigin | None = None
 
 
 @dataclass
@@ -56,7 +65,9 @@ class CatalogRegistry:
         imported: Iterable[Catalog] = (),
         scales: Iterable[Scale] = (),
         crosswalks: Iterable[Crosswalk] = (),
+        origins: Mapping[tuple[str, str], CrosswalkOrigin] | None = None,
     ) -> None:
+        """``origins`` names the file of each crosswalk, by (source, target) framework."""
         self._entries: dict[str, _Entry] = {}
         for catalog in builtin:
             self._entries[catalog.framework.id] = _entry(catalog, "builtin")
@@ -64,9 +75,10 @@ class CatalogRegistry:
             self._entries.setdefault(catalog.framework.id, _entry(catalog, "imported"))
         self._scales = {scale.id: scale for scale in scales}
         for crosswalk in crosswalks:
-            self._add_crosswalk(crosswalk)
+            ends = (crosswalk.source_framework, crosswalk.target_framework)
+            self._add_crosswalk(crosswalk, (origins or {}).get(ends))
 
-    def _add_crosswalk(self, crosswalk: Crosswalk) -> None:
+    def _add_crosswalk(self, crosswalk: Crosswalk, origin: CrosswalkOrigin | None) -> None:
         name = f"crosswalk {crosswalk.source_framework} -> {crosswalk.target_framework}"
         ends = (crosswalk.source_framework, crosswalk.target_framework)
         missing = [fid for fid in ends if fid not in self._entries]
@@ -79,10 +91,10 @@ class CatalogRegistry:
                     raise CatalogFormatError(f"{name}: {ref_id} does not exist")
             source.links.setdefault(link.source, []).append(LinkedRequirement(
                 target.catalog.framework.id, link.target, target.nodes[link.target].title,
-                link.relationship))
+                link.relationship, origin))
             target.links.setdefault(link.target, []).append(LinkedRequirement(
                 source.catalog.framework.id, link.source, source.nodes[link.source].title,
-                _INVERSE.get(link.relationship, link.relationship)))
+                _INVERSE.get(link.relationship, link.relationship), origin))
 
     def _get(self, framework_id: str) -> _Entry:
         entry = self._entries.get(framework_id.casefold())
@@ -133,3 +145,8 @@ class CatalogRegistry:
     def links(self, framework_id: str, ref_id: str) -> list[LinkedRequirement]:
         """Crosswalk links of a node in both directions, read from this node outwards."""
         return list(self._get(framework_id).links.get(ref_id, []))
+
+    def linked_frameworks(self, framework_id: str) -> list[str]:
+        """The frameworks a crosswalk links to this one (in either direction), sorted."""
+        links = self._get(framework_id).links.values()
+        return sorted({link.framework for found in links for link in found})
