@@ -20,7 +20,7 @@ from service.cli import app as cli
 from service.cli.serve import first_start
 from service.components.catalog import build_registry
 from service.components.embedding import FakeEmbedder
-from service.db import make_engine, session_factory
+from service.composition import open_database
 from service.domain.review import ReviewAction
 from service.pipeline.review import ReviewDecision, review_proposal
 from service.settings import Settings
@@ -47,14 +47,12 @@ def reviewed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Reviewed:
     settings = Settings(data_dir=tmp_path / "data")
     token = first_start(settings)
     assert token is not None
-    engine = make_engine(settings.database_url)
-    sessions = session_factory(engine)
+    sessions = open_database(settings)
     assessment_id = store_assessment(sessions, {"A.5.15": 2, "A.5.16": 3, "A.8.1": 1})
     decision = ReviewDecision(assessment_id, "A.5.16", ReviewAction.OVERRIDE, 5, "records show it")
     with sessions() as session:
         review_proposal(session, build_registry(settings), decision, actor="admin",
                         workspace="qa")
-    engine.dispose()
     return Reviewed(settings, token, assessment_id)
 
 
