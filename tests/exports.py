@@ -14,10 +14,11 @@ from sqlalchemy import select
 
 from service.cli.serve import first_start
 from service.components.catalog import build_registry
-from service.db import ProposalRow, make_engine, session_factory
+from service.db import ProposalRow
 from service.domain.assessment import Citation
 from service.domain.review import ReviewAction
 from service.pipeline.review import ReviewDecision, review_proposal
+from service.pipeline.storage import open_database
 from service.settings import Settings
 from tests.assessments import proposal, store_assessment
 
@@ -39,8 +40,7 @@ def exportable_assessment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ex
     settings = Settings(data_dir=tmp_path / "data")
     token = first_start(settings)
     assert token is not None
-    engine = make_engine(settings.database_url)
-    sessions = session_factory(engine)
+    sessions = open_database(settings)
     assessment_id = store_assessment(sessions, {"A.5.15": 2, "A.5.16": 3, "A.8.1": 1})
     rich = proposal("A.5.15", 2).model_copy(update={
         "citations": (Citation(chunk_id="c1", document=EVIL_DOCUMENT, page=3,
@@ -59,5 +59,4 @@ def exportable_assessment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ex
             ReviewDecision(assessment_id, "A.8.1", ReviewAction.NA, None, "no own premises"),
         ):
             review_proposal(session, registry, decision, actor="admin", workspace="qa")
-    engine.dispose()
     return Exportable(settings, token, assessment_id)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from service.domain.assessment import Citation
 from service.domain.report import GapItem, Report
 from service.domain.review import ReviewState
+from service.domain.signature import Signature
 
 
 class ExportFormat(StrEnum):
@@ -66,6 +67,16 @@ class ExportDocument(BaseModel):
     scale_name: str
     level_labels: dict[int, str]
     requirements: tuple[ExportRequirement, ...]
+    signatures: tuple[Signature, ...] = ()
+
+    @property
+    def signed_by(self) -> tuple[str, ...]:
+        """Each standing signature in words: who, meaning, when, and whether content is intact."""
+        return tuple(
+            f"{s.signer} ({s.meaning.value}, {s.signed_at:%Y-%m-%d %H:%M} UTC"
+            f"{'' if s.content_intact else '; content changed since'})"
+            for s in self.signatures if s.voided_at is None
+        )
 
     @property
     def gaps(self) -> tuple[GapItem, ...]:

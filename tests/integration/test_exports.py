@@ -197,3 +197,24 @@ def test_xlsx_opens_cleanly_in_libreoffice(exportable: Exportable, tmp_path: Pat
                     str(out)], check=True, timeout=300, capture_output=True)
     text = " ".join(page.extract_text() or "" for page in PdfReader(tmp_path / "a.pdf").pages)
     assert "iso27001-2022" in text
+
+
+def test_a_sign_off_shows_in_json_xlsx_and_pdf(exportable: Exportable, tmp_path: Path) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text(exportable.admin_token)
+    signed = CliRunner().invoke(cli, ["signoff", exportable.assessment_id, "--meaning",
+                                      "approved", "--as", "admin", "--token-file",
+                                      str(token_file)])
+    assert signed.exit_code == 0, signed.output
+    run_export(exportable.assessment_id, "json", tmp_path / "a.json")
+    [signature] = json.loads((tmp_path / "a.json").read_text())["signatures"]
+    assert (signature["signer"], signature["meaning"], signature["content_intact"]) == (
+        "admin", "approved", True)
+    run_export(exportable.assessment_id, "xlsx", tmp_path / "a.xlsx")
+    summary = {row[0]: row[1] for row in
+               load_workbook(tmp_path / "a.xlsx")["Summary"].iter_rows(max_col=2, values_only=True)
+               if row[0]}
+    assert str(summary["Signed off"]).startswith("admin (approved, ")
+    run_export(exportable.assessment_id, "pdf", tmp_path / "a.pdf")
+    text = " ".join(page.extract_text() or "" for page in PdfReader(tmp_path / "a.pdf").pages[:2])
+    assert "admin (approved" in text

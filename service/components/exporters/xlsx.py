@@ -34,6 +34,7 @@ def _summary(sheet: Worksheet, document: ExportDocument) -> None:
         ("Reviewed", sum(r.status == "reviewed" for r in document.requirements)),
         ("Pending (proposal only)", sum(r.status != "reviewed" for r in document.requirements)),
         ("Reviewers", ", ".join(document.reviewers) or "none yet"),
+        ("Signed off", "; ".join(document.signed_by) or "not signed"),
     ]
     for key, value in facts:
         sheet.append([key, safe(value)])

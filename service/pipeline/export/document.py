@@ -11,6 +11,7 @@ from service.errors import AssayError
 from service.pipeline.context import PipelineContext
 from service.pipeline.report import load_assessment, summarise
 from service.pipeline.review import effective_status
+from service.pipeline.signoff import list_signatures
 
 
 def _status(state: ReviewState) -> str:
@@ -48,6 +49,7 @@ def build_export_document(
     header, proposals = load_assessment(context, assessment_id, workspace)
     with context.sessions() as session:
         reviews = effective_status(session, assessment_id, workspace)
+        signatures = tuple(list_signatures(session, assessment_id, workspace))
 
     def typical_evidence(ref_id: str) -> tuple[str, ...]:
         try:
@@ -66,4 +68,4 @@ def build_export_document(
         for p in proposals
     )
     return ExportDocument(report=report, scale_name=scale.name, level_labels=labels,
-                          requirements=rows)
+                          requirements=rows, signatures=signatures)

@@ -56,6 +56,7 @@ def export_json(document: ExportDocument) -> dict[str, Any]:
         "levels": {str(k): v for k, v in document.level_labels.items()},
         "status": report.status.value, "created_at": report.created_at.isoformat(),
         "reviewers": list(document.reviewers),
+        "signatures": [s.model_dump(mode="json") for s in document.signatures],
         "review": {k.value: v for k, v in report.review.items()},
         "counts": {k.value: v for k, v in report.counts.items()},
         "themes": [t.model_dump(mode="json") for t in report.themes],
