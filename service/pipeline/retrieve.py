@@ -105,8 +105,10 @@ class Retriever:
             ids = [c for c, chunk in self._chunks.items() if not chunk.screened]
             stored = self._context.store.chunk_vectors(self._workspace, ids)
             ids = [c for c in ids if c in stored]
-            matrix = np.asarray([stored[c] for c in ids], dtype=np.float32)
-            self._all = (ids, matrix.reshape(len(ids), -1))
+            if not ids:  # an empty workspace (or only screened chunks): nothing to match
+                self._all = ([], np.zeros((0, 0), dtype=np.float32))
+            else:
+                self._all = (ids, np.asarray([stored[c] for c in ids], dtype=np.float32))
         return self._all
 
     def evidence(self, requirement: Requirement) -> list[Evidence]:
