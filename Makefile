@@ -10,7 +10,7 @@ WHEELS ?= $(HOME)/.cache/assay-wheels
 LLAMA_CPP_VERSION := 0.3.36
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup demo stop serve test lint unit integration browser browser-setup ocr-setup bench schemas clean
+.PHONY: setup demo stop serve test lint unit integration browser browser-setup ocr-setup export-setup bench schemas clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ setup: $(STAMP) ocr-setup
 # scanned evidence is read by Debian's Tesseract (more languages: tesseract-ocr-deu, -fra, ...)
 ocr-setup:
 	command -v tesseract >/dev/null || { apt-get update -q && apt-get install -y -q tesseract-ocr tesseract-ocr-eng; }
+
+# the PDF export's render test reads pages with poppler's pdftoppm; WeasyPrint needs pango
+export-setup:
+	command -v pdftoppm >/dev/null && ldconfig -p | grep -q libpangoft2 || \
+		{ apt-get update -q && apt-get install -y -q poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 
 # the browser tests drive Debian's Chromium (Playwright's own download needs the internet)
 CHROMIUM := /usr/bin/chromium
@@ -57,7 +62,7 @@ integration: setup
 browser: setup browser-setup
 	$(BIN)/pytest -q -m browser tests/browser
 
-test: lint browser-setup ocr-setup
+test: lint browser-setup ocr-setup export-setup
 	$(BIN)/pytest -q
 
 bench: setup
