@@ -14,9 +14,9 @@ from service.cli import app as cli
 from service.cli.serve import first_start
 from service.components.catalog import build_registry
 from service.components.embedding import FakeEmbedder
-from service.db import make_engine, session_factory
 from service.domain.review import ReviewAction
 from service.pipeline.review import ReviewDecision, review_proposal
+from service.pipeline.storage import open_database
 from service.settings import Settings
 from tests.api_helpers import auth
 from tests.assessments import store_assessment
@@ -34,14 +34,12 @@ def source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Settings, s
     settings = Settings(data_dir=tmp_path / "data")
     token = first_start(settings)
     assert token is not None
-    engine = make_engine(settings.database_url)
-    sessions = session_factory(engine)
+    sessions = open_database(settings)
     assessment_id = store_assessment(sessions, {"A.8.13": 2, "A.5.15": 3})
     decision = ReviewDecision(assessment_id, "A.8.13", ReviewAction.OVERRIDE, 4, "restores")
     with sessions() as session:
         review_proposal(session, build_registry(settings), decision, actor="admin",
                         workspace="qa")
-    engine.dispose()
     return settings, token, assessment_id
 
 
