@@ -13,7 +13,8 @@ from tests.integration.test_bad_input import CASES
 
 pytestmark = pytest.mark.integration
 STATUS = {"corrupt pdf": 422, "encrypted pdf": 422, "empty file": 422, "mislabelled": 422,
-          "unsupported type": 415, "over the size limit": 413, "docx zip bomb": 413}
+          "unsupported type": 415, "damaged image": 422, "over the size limit": 413,
+          "docx zip bomb": 413}
 CODES = {413: "file_too_large", 415: "unsupported_type", 422: "rejected_file"}
 
 
