@@ -86,7 +86,9 @@ def run_eval(options: EvalOptions, progress: Progress) -> dict[str, SuiteResult]
         targets = all_targets(options.dataset, options.limit)
         ingest_targets(context, targets, progress)
         wants_model = "chat" in options.suites or (
-            {"scoring", "robustness"} & set(options.suites) and needs_llm(settings.scoring))
+            {"scoring", "robustness", "projection"} & set(options.suites)
+            and needs_llm(settings.scoring))
         llm: LLM | None = build_llm(settings.llm, data_dir) if wants_model else None
-        session = EvalSession(context, build_registry(settings), targets, llm, progress)
+        session = EvalSession(context, build_registry(settings), targets, llm, progress,
+                              options.dataset)
         return {name: SUITES[name](session) for name in options.suites}

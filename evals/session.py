@@ -29,13 +29,17 @@ class SuiteResult:
 
 @dataclass
 class EvalSession:
-    """The pipeline over the eval data dir, the labelled targets and the chosen model."""
+    """The pipeline over the eval data dir, the labelled targets and the chosen model.
+
+    ``dataset`` is the run's dataset filter (None: every dataset).
+    """
 
     context: PipelineContext
     registry: CatalogRegistry
     targets: list[Target]
     llm: LLM | None
     progress: Progress
+    dataset: str | None = None
     _proposals: dict[tuple[str, str], Proposal] = field(default_factory=dict)
 
     def requirement(self, target: Target, ref: str) -> Requirement:

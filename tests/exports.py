@@ -2,6 +2,7 @@
 
 A.5.15 is proposed 2 with a citation whose document name and quote look like formulas;
 A.5.16 is proposed 3 and overridden to 5; A.8.1 is proposed 1 and marked not applicable.
+Its scope statement is ``SCOPE``.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from service.db import ProposalRow
 from service.domain.assessment import Citation
 from service.domain.review import ReviewAction
 from service.pipeline.review import ReviewDecision, review_proposal
+from service.pipeline.scope import set_scope
 from service.pipeline.storage import open_database
 from service.settings import Settings
 from tests.assessments import proposal, store_assessment
 
 EVIL_DOCUMENT = "=HYPERLINK(\"http://x\")policy.pdf"
 EVIL_QUOTE = "+1 access is reviewed quarterly"
+SCOPE = "ISMS of the Berlin site: payroll IT and the QA laboratory"
 
 
 @dataclass(frozen=True)
@@ -59,4 +62,5 @@ def exportable_assessment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ex
             ReviewDecision(assessment_id, "A.8.1", ReviewAction.NA, None, "no own premises"),
         ):
             review_proposal(session, registry, decision, actor="admin", workspace="qa")
+        set_scope(session, assessment_id, "qa", SCOPE, "admin")
     return Exportable(settings, token, assessment_id)

@@ -9,12 +9,16 @@ often a carried level matches what assessing the target directly would propose.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from evals.harness import EvalEnv
 from evals.markdown import section, table
+from service.components.catalog import CatalogRegistry
+from service.components.llm import LLM
 from service.domain.projection import CarryStatus, EvidenceCheck, ProjectedResult
 from service.pipeline.assess import AssessmentRequest, run_assessment
+from service.pipeline.context import PipelineContext
 from service.pipeline.projection import project_assessment
 
 SOURCE = "iso27001-2022"
@@ -57,16 +61,29 @@ class TargetAgreement:
         )
 
 
-def agreements(env: EvalEnv) -> list[TargetAgreement]:
-    """Assess the samples against ISO 27001, project onto each target, compare."""
-    request = AssessmentRequest(env.workspace, SOURCE, scale_id=SCALE)
-    source = run_assessment(env.context, env.registry, request, None)
+def agreements_in(
+    context: PipelineContext, registry: CatalogRegistry, workspace: str,
+    refs: tuple[str, ...] = (), llm: LLM | None = None,
+    done: Callable[[str], None] = lambda step: None,
+) -> list[TargetAgreement]:
+    """Assess ``workspace`` against ISO 27001 (``refs`` only, if given), project, compare.
+
+    ``done`` is told of each step (the source assessment, then each target's projection).
+    """
+    request = AssessmentRequest(workspace, SOURCE, refs, scale_id=SCALE)
+    source = run_assessment(context, registry, request, llm)
+    done(f"{workspace} {SOURCE}")
     found = []
     for target in TARGETS:
-        projection = project_assessment(env.context, env.registry, source, env.workspace,
-                                        target, None)
+        projection = project_assessment(context, registry, source, workspace, target, llm)
         found.append(TargetAgreement.of(target, projection.results))
+        done(f"{workspace} {target}")
     return found
+
+
+def agreements(env: EvalEnv) -> list[TargetAgreement]:
+    """Assess the samples against ISO 27001, project onto each target, compare."""
+    return agreements_in(env.context, env.registry, env.workspace)
 
 
 def evaluate(env: EvalEnv) -> str:

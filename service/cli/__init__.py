@@ -16,6 +16,7 @@ from service.cli import (
     ingest,
     project,
     review,
+    scope,
     serve,
     signoff,
 )
@@ -34,6 +35,7 @@ app.registered_commands.extend(export.app.registered_commands)
 app.add_typer(frameworks.app, name="frameworks")
 app.registered_commands.extend(review.app.registered_commands)
 app.registered_commands.extend(project.app.registered_commands)
+review.assessments.registered_commands.extend(scope.app.registered_commands)
 app.add_typer(review.assessments, name="assessments")
 app.add_typer(audit.app, name="audit")
 app.registered_commands.extend(signoff.app.registered_commands)

@@ -125,6 +125,9 @@ def assess(
     workspace: WorkspaceOpt = "default",
     scale: Annotated[str | None, typer.Option("--scale", help="Scale id.")] = None,
     resume: Annotated[str | None, typer.Option("--resume", help="Assessment id.")] = None,
+    scope: Annotated[str | None, typer.Option(
+        "--scope", help="What the assessment covers (free text, shown in every export).")
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Also write the JSON here.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -135,7 +138,7 @@ def assess(
     if needs_llm(context.settings.scoring):
         stderr.print(f"loading the {context.settings.llm.mode} LLM ...")
         llm = build_llm(context.settings.llm, context.settings.data_dir)
-    request = AssessmentRequest(workspace, framework, _refs(requirement), scale, resume)
+    request = AssessmentRequest(workspace, framework, _refs(requirement), scale, resume, scope)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -151,7 +154,7 @@ def assess(
         assessment_id = run_assessment(context, registry, request, llm, advance, cli_actor())
     header, proposals = load_assessment(context, assessment_id, workspace)
     payload: dict[str, Any] = header.model_dump(
-        mode="json", include={"assessment_id", "framework", "workspace", "scale"})
+        mode="json", include={"assessment_id", "framework", "workspace", "scale", "scope"})
     payload["results"] = [result_json(p) for p in proposals]
     if out is not None:
         out.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -184,6 +187,11 @@ def print_report(data: Report) -> None:
         f"{data.created_at:%Y-%m-%d %H:%M} · {data.status.value}",
         highlight=False,
     )
+    if data.scope:
+        stdout.print(f"scope: {escape(data.scope)}", highlight=False)
+    if data.projected_from:
+        stdout.print(f"projected from {data.source_framework} assessment {data.projected_from}",
+                     highlight=False)
     table = Table("theme", "requirements", "reviewed", "proposed mean", "effective mean",
                   "distribution (level: count)")
     for t in data.themes:

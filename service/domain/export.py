@@ -12,6 +12,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from service.domain.assessment import Citation
+from service.domain.projection import CarriedSource, Projection
 from service.domain.report import GapItem, Report
 from service.domain.review import ReviewState
 from service.domain.signature import Signature
@@ -56,6 +57,22 @@ class ExportRequirement(BaseModel):
     citations: tuple[Citation, ...]
     gaps: tuple[str, ...]
     suggested_evidence: tuple[str, ...]
+    projection: Projection | None = None
+
+    @property
+    def carried_from(self) -> str:
+        """Where a carried level came from, one source per line part; empty if not carried."""
+        if self.projection is None:
+            return ""
+        return " | ".join(source_text(s) for s in self.projection.carried_from)
+
+    @property
+    def evidence_check(self) -> str:
+        """The evidence check of a carried level in words; empty if not carried."""
+        if self.projection is None:
+            return ""
+        check = self.projection.evidence_check.value
+        return f"{check}: {self.projection.check_note}" if self.projection.check_note else check
 
 
 class ExportDocument(BaseModel):
@@ -77,6 +94,21 @@ class ExportDocument(BaseModel):
             f"{'' if s.content_intact else '; content changed since'})"
             for s in self.signatures if s.voided_at is None
         )
+
+    @property
+    def projected_from(self) -> str:
+        """``iso27001-2022 assessment <id>`` for a projection; empty for a direct assessment."""
+        report = self.report
+        if not report.projected_from:
+            return ""
+        return f"{report.source_framework} assessment {report.projected_from}"
+
+    @property
+    def crosswalks(self) -> tuple[str, ...]:
+        """The crosswalk files (with their versions) that carried any level, sorted."""
+        return tuple(sorted({f"{s.crosswalk} (version {s.crosswalk_version})"
+                             for r in self.requirements if r.projection is not None
+                             for s in r.projection.carried_from}))
 
     @property
     def gaps(self) -> tuple[GapItem, ...]:
@@ -109,3 +141,11 @@ def citation_text(citation: Citation) -> str:
     if citation.heading:
         where.append(citation.heading)
     return f'{", ".join(where)}: "{citation.quote}"'
+
+
+def source_text(source: CarriedSource) -> str:
+    """One carried source in words: framework, ref, relationship, level, review, crosswalk."""
+    review = f"reviewed: {source.review_state}" if source.reviewed else "not reviewed"
+    return (f"{source.framework} {source.ref_id} ({source.relationship.value}, level "
+            f"{source.level}, {review}; assessment {source.source_assessment_id}; crosswalk "
+            f"{source.crosswalk} version {source.crosswalk_version})")

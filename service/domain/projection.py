@@ -14,6 +14,10 @@ from pydantic import BaseModel, ConfigDict
 
 from service.domain.catalog import Relationship
 
+# the keys of a projected assessment's parameters that name its source
+PROJECTED_FROM = "projected_from"
+SOURCE_FRAMEWORK = "source_framework"
+
 
 class CarryStatus(StrEnum):
     """How much of a target requirement the sources carried."""

@@ -25,7 +25,12 @@ class _Frozen(BaseModel):
 
 
 class AssessmentHeader(_Frozen):
-    """What was assessed, where, on which scale, when, and how far the run got."""
+    """What was assessed, where, on which scale, when, and how far the run got.
+
+    ``scope`` is the assessor's optional statement of what the assessment covers.
+    ``projected_from`` and ``source_framework`` name the assessment (and its framework) a
+    projection carried its levels from; both are None for a direct assessment.
+    """
 
     assessment_id: str
     framework: str
@@ -33,6 +38,9 @@ class AssessmentHeader(_Frozen):
     scale: str
     status: AssessmentStatus
     created_at: datetime
+    scope: str | None = None
+    projected_from: str | None = None
+    source_framework: str | None = None
 
 
 class RequirementStanding(_Frozen):

@@ -15,6 +15,7 @@ from service.db.tables import utcnow
 from service.db.workspaces import get_or_create_workspace
 from service.domain.assessment import AssessmentStatus, Proposal
 from service.domain.catalog import Requirement
+from service.domain.scope import scope_statement
 from service.errors import InvalidInputError, NotFoundError
 from service.pipeline.audit import SYSTEM_ACTOR, record, workspace_target
 from service.pipeline.context import PipelineContext
@@ -25,13 +26,18 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass(frozen=True)
 class AssessmentRequest:
-    """What to assess: a workspace against a framework, all of it or some requirements."""
+    """What to assess: a workspace against a framework, all of it or some requirements.
+
+    ``scope`` is the optional statement of what the assessment covers; it is set when an
+    assessment starts (a resumed one keeps its own; change it with ``set_scope``).
+    """
 
     workspace: str
     framework_id: str
     refs: tuple[str, ...] = ()
     scale_id: str | None = None
     resume: str | None = None
+    scope: str | None = None
 
 
 def select_requirements(
@@ -58,6 +64,9 @@ def _open(
     with context.sessions() as session:
         workspace = get_or_create_workspace(session, request.workspace)
         if request.resume:
+            if request.scope is not None:
+                raise InvalidInputError("a resumed assessment keeps its scope; change it with "
+                                        "`assay assessments scope` instead")
             row = get_assessment(session, workspace.id, request.resume)
             if row is None:
                 raise NotFoundError(
@@ -80,13 +89,15 @@ def _open(
                 status=AssessmentStatus.RUNNING,
                 requested=list(refs),
                 parameters=context.settings.scoring.model_dump(mode="json"),
+                scope=scope_statement(request.scope),
             )
         row.status = AssessmentStatus.RUNNING
         session.add(row)
         record(
             session, actor, "assessment.resumed" if request.resume else "assessment.started",
             workspace_target(request.workspace, f"assessment:{row.id}"), None,
-            {"framework": row.framework_id, "scale": row.scale_id, "requested": list(refs)},
+            {"framework": row.framework_id, "scale": row.scale_id, "requested": list(refs),
+             "scope": row.scope},
         )
         session.commit()
     requirements = select_requirements(registry, framework.framework.id, refs)

@@ -9,6 +9,7 @@ from service.components.catalog import CatalogRegistry
 from service.components.llm import LLM
 from service.db import Session
 from service.domain.jobs import JobControl, JobRunner
+from service.domain.scope import scope_statement
 from service.errors import InvalidInputError
 from service.pipeline.assess import AssessmentRequest, run_assessment, select_requirements
 from service.pipeline.context import PipelineContext
@@ -20,7 +21,10 @@ ScoringModel = Callable[[], LLM | None]
 def check_request(registry: CatalogRegistry, session: Session, request: AssessmentRequest) -> None:
     """Refuse at once what the job would fail on: an unknown framework, ref, scale or run."""
     framework = registry.get(request.framework_id).framework
+    scope_statement(request.scope)
     if request.resume:
+        if request.scope is not None:
+            raise InvalidInputError("a resumed assessment keeps its scope; change it instead")
         open_assessment(session, request.resume, request.workspace)
         return
     if not select_requirements(registry, framework.id, request.refs):

@@ -18,6 +18,8 @@ from service.db.tables import utcnow
 from service.domain.assessment import AssessmentStatus, Proposal, ProposalStatus
 from service.domain.catalog import Requirement
 from service.domain.projection import (
+    PROJECTED_FROM,
+    SOURCE_FRAMEWORK,
     CarryStatus,
     EvidenceCheck,
     ProjectedResult,
@@ -33,8 +35,6 @@ from service.pipeline.projection_rules import Carried, carried_sources, check_ev
 from service.pipeline.report import build_report, load_assessment
 from service.pipeline.review import open_assessment
 from service.pipeline.scoring_setup import build_scorer
-
-PROJECTED_FROM = "projected_from"
 
 
 def project_assessment(
@@ -92,7 +92,8 @@ def _open(context: PipelineContext, source_id: str, source_framework: str, targe
             scale_id=scale, strategy=context.settings.scoring.strategy,
             status=AssessmentStatus.RUNNING, requested=[],
             parameters={**context.settings.scoring.model_dump(mode="json"),
-                        PROJECTED_FROM: source_id, "source_framework": source_framework},
+                        PROJECTED_FROM: source_id, SOURCE_FRAMEWORK: source_framework},
+            scope=source_row.scope,
         )
         session.add(row)
         record(session, actor, "projection.started",
@@ -132,7 +133,7 @@ def load_projection(
     with context.sessions() as session:
         row = open_assessment(session, assessment_id, workspace)
         source_id = str(row.parameters.get(PROJECTED_FROM) or "")
-        source_framework = str(row.parameters.get("source_framework") or "")
+        source_framework = str(row.parameters.get(SOURCE_FRAMEWORK) or "")
     if not source_id:
         raise InvalidInputError(f"assessment {assessment_id} is not a projection")
     header, proposals = load_assessment(context, assessment_id, workspace)

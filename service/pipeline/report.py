@@ -13,6 +13,7 @@ from service.components.catalog import CatalogRegistry
 from service.db.assessments import proposals_of
 from service.domain.assessment import AssessmentStatus, FacetStatus, Proposal, ProposalStatus
 from service.domain.evidence import Chunk
+from service.domain.projection import PROJECTED_FROM, SOURCE_FRAMEWORK
 from service.domain.report import (
     AssessmentHeader,
     FacetGap,
@@ -37,6 +38,8 @@ def load_assessment(
         header = AssessmentHeader(
             assessment_id=row.id, framework=row.framework_id, workspace=workspace,
             scale=row.scale_id, status=AssessmentStatus(row.status), created_at=row.created_at,
+            scope=row.scope, projected_from=row.parameters.get(PROJECTED_FROM),
+            source_framework=row.parameters.get(SOURCE_FRAMEWORK),
         )
         proposals = [Proposal.model_validate(p.payload) for p in proposals_of(session, row.id)]
     return header, proposals

@@ -41,7 +41,7 @@ class SignOff:
 def assessment_content(
     session: Session, assessment: AssessmentRow, workspace: str
 ) -> dict[str, Any]:
-    """What a signature covers: every proposal and the review that applies to each."""
+    """What a signature covers: the scope, every proposal and the review that applies to each."""
     proposals = [
         {"ref_id": p.ref_id, "level": p.level, "status": p.status, "payload": p.payload}
         for p in proposals_of(session, assessment.id)
@@ -56,8 +56,10 @@ def assessment_content(
                             "proposed_level": review.proposed_level,
                             "comment": review.comment, "reviewer": review.reviewer,
                             "created_at": utc_iso(review.created_at)}})
-    return {"assessment_id": assessment.id, "framework": assessment.framework_id,
-            "scale": assessment.scale_id, "proposals": proposals, "reviews": reviews}
+    content = {"assessment_id": assessment.id, "framework": assessment.framework_id,
+               "scale": assessment.scale_id, "proposals": proposals, "reviews": reviews}
+    # the scope only when there is one, so that signatures made before scopes stay intact
+    return content | ({"scope": assessment.scope} if assessment.scope else {})
 
 
 def _target(slug: str, assessment_id: str) -> str:

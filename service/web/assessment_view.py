@@ -27,6 +27,7 @@ class AssessmentView:
     created_at: datetime
     rows: list[ReviewRow]
     signatures: list[Signature]
+    scope: str | None = None
 
     @property
     def standing(self) -> list[Signature]:
@@ -75,4 +76,5 @@ def load_view(svc: Services, workspace: str, assessment_id: str) -> AssessmentVi
         created_at=header.created_at,
         rows=build_rows(proposals, reviews),
         signatures=signatures,
+        scope=header.scope,
     )

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from service.cli import app as cli
 from service.components.exporters.oscal import control_token
-from tests.exports import EVIL_DOCUMENT, EVIL_QUOTE, Exportable, exportable_assessment
+from tests.exports import EVIL_DOCUMENT, EVIL_QUOTE, SCOPE, Exportable, exportable_assessment
 
 pytestmark = pytest.mark.integration
 
@@ -59,6 +59,8 @@ def test_csv_has_every_requirement_with_reviewed_levels(
         "2", "proposal", "")
     assert pending["citations"].startswith("'" + EVIL_DOCUMENT)  # neutralised, text kept
     assert pending["gaps"] == "Not shown: access reviews are logged"
+    assert {r["scope"] for r in rows.values()} == {SCOPE}
+    assert {r["carry_status"] for r in rows.values()} == {""}  # not a projection
 
 
 def test_json_is_complete_and_agrees_with_the_report(
@@ -76,6 +78,8 @@ def test_json_is_complete_and_agrees_with_the_report(
     [cited] = [r for r in data["requirements"] if r["ref_id"] == "A.5.15"]
     assert cited["citations"][0]["document"] == EVIL_DOCUMENT  # JSON is data: not altered
     assert data["reviewers"] == ["admin"]
+    assert (data["scope"], data["projected_from"], data["crosswalks"]) == (SCOPE, None, [])
+    assert cited["carried_from"] is None and "scope" not in cited
 
 
 def test_xlsx_opens_with_sheets_levels_and_a_chart(
@@ -89,6 +93,7 @@ def test_xlsx_opens_with_sheets_levels_and_a_chart(
                if row[0]}
     assert (summary["Framework"], summary["Reviewed"], summary["Pending (proposal only)"]) == (
         "iso27001-2022", 2, 1)
+    assert summary["Scope"] == SCOPE
     assert summary["Organizational controls"] == 2  # requirements in the theme
     assert len(book["Summary"]._charts) == 1
     sheet = book["Requirements"]
@@ -113,11 +118,14 @@ def test_soa_lists_annex_a_controls_xlsx_and_csv(
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["A.8.1"][2:4] == ("no", "no own premises")
     assert rows["A.5.16"][2] == "yes" and rows["A.5.16"][5] == 5
+    about = dict(load_workbook(tmp_path / "soa.xlsx")["About"].iter_rows(values_only=True))
+    assert (about["Framework"], about["Scope"]) == ("iso27001-2022", SCOPE)
     run_export(exportable.assessment_id, "soa", tmp_path / "soa.csv")
     table = list(csv.DictReader(io.StringIO((tmp_path / "soa.csv").read_text("utf-8-sig"))))
     by_control = {r["control"]: r for r in table}
     assert by_control["A.5.15"]["evidence_references"] == "'" + EVIL_DOCUMENT
     assert by_control["A.5.16"]["level"] == "5"
+    assert by_control["A.5.16"]["scope"] == SCOPE
 
 
 def test_unknown_format_and_assessment_are_clear_errors(
@@ -156,6 +164,7 @@ def test_oscal_validates_with_trestle_and_carries_the_review(
     [observation] = [o for o in result.observations or [] if (o.title or "").startswith("A.5.15")]
     [evidence] = observation.relevant_evidence or []
     assert EVIL_QUOTE in evidence.description
+    assert result.description.startswith(f"Scope: {SCOPE}")
 
 
 def test_pdf_text_carries_the_numbers_and_page_one_is_drawn(
@@ -169,6 +178,7 @@ def test_pdf_text_carries_the_numbers_and_page_one_is_drawn(
     assert "Technological controls 1 1 1.00 -" in text  # N/A left out of the effective mean
     assert "A.5.16 title of A.5.16 Level 5" in text  # the override, not the proposed 3
     assert "reviewed by admin" in text and EVIL_QUOTE in text
+    assert f"Scope {SCOPE}" in text
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(out),

@@ -21,6 +21,8 @@ from service.api.schemas.assessments import (
     ProjectionCreate,
     ReportPublic,
     ResultPublic,
+    ScopePublic,
+    ScopeUpdate,
 )
 from service.api.schemas.jobs import JobPublic
 from service.api.schemas.signatures import SignaturePublic
@@ -31,6 +33,7 @@ from service.pipeline.export import MEDIA_TYPES, export_assessment, file_kind
 from service.pipeline.history import compare_assessments
 from service.pipeline.projection import project_assessment
 from service.pipeline.report import build_report, load_assessment
+from service.pipeline.scope import set_scope
 from service.pipeline.signoff import list_signatures
 
 router = APIRouter(prefix="/workspaces/{slug}/assessments", tags=["assessments"])
@@ -46,7 +49,8 @@ def start_assessment(
     """Start a new dated assessment (or resume one); poll ``GET /jobs/{id}`` for progress."""
     with context.sessions() as session:
         refs = tuple(r.strip() for r in body.requirements if r.strip())
-        request = AssessmentRequest(slug, body.framework, refs, body.scale, body.resume)
+        request = AssessmentRequest(slug, body.framework, refs, body.scale, body.resume,
+                                    body.scope)
         job_id = services.start_assessment(session, request, user.name)
         return JobPublic.of(services.jobs.status(job_id))
 
@@ -73,6 +77,17 @@ def get_assessment(
         signatures = [SignaturePublic.of(s) for s in list_signatures(session, assessment_id, slug)]
         return AssessmentPublic.model_validate(
             header.model_dump() | {"results": results, "signatures": signatures})
+
+
+@router.put("/{assessment_id}/scope", responses=error_responses(401, 403, 404, 409, 422))
+def put_scope(
+    slug: AssessorSlug, assessment_id: str, body: ScopeUpdate, context: ContextDep,
+    user: CurrentUser,
+) -> ScopePublic:
+    """Replace the scope statement (null or blank removes it); audited, refused while signed."""
+    with context.sessions() as session:
+        scope = set_scope(session, assessment_id, slug, body.scope, user.name)
+    return ScopePublic(assessment_id=assessment_id, scope=scope)
 
 
 @router.get("/{assessment_id}/report", responses=ERRORS)

@@ -10,6 +10,7 @@ from service.domain.assessment import AssessmentStatus, Citation, FacetStatus, P
 from service.domain.catalog import FacetKind
 from service.domain.history import AssessmentComparison, AssessmentSide
 from service.domain.report import Report
+from service.domain.scope import SCOPE_MAX_CHARS
 
 
 class AssessmentCreate(BaseModel):
@@ -20,6 +21,23 @@ class AssessmentCreate(BaseModel):
     scale: str | None = Field(default=None, max_length=100)
     resume: str | None = Field(default=None, max_length=36,
                                description="Finish this interrupted assessment instead.")
+    scope: str | None = Field(
+        default=None, max_length=SCOPE_MAX_CHARS,
+        description="What the assessment covers (free text, shown in every export).",
+        examples=["ISMS of the Berlin site: production IT and the QA laboratory"])
+
+
+class ScopeUpdate(BaseModel):
+    """A new scope statement; null or blank removes it."""
+
+    scope: str | None = Field(max_length=SCOPE_MAX_CHARS)
+
+
+class ScopePublic(BaseModel):
+    """An assessment's scope statement (null when it has none)."""
+
+    assessment_id: str
+    scope: str | None
 
 
 class FacetPublic(BaseModel):
@@ -58,6 +76,9 @@ class AssessmentPublic(BaseModel):
     scale: str
     status: AssessmentStatus
     created_at: UtcDatetime
+    scope: str | None = None
+    projected_from: str | None = None
+    source_framework: str | None = None
     results: list[ResultPublic]
     signatures: list[SignaturePublic] = []
 

@@ -1,7 +1,8 @@
 """OSCAL assessment results (JSON), validated with compliance-trestle's OSCAL models.
 
-One result per assessment; per requirement an observation (the rationale, with the
-citations as relevant evidence) and a finding (the objective's status, the level and its
+One result per assessment, its description opening with the scope statement; per
+requirement an observation (the rationale, with the citations, and for a projection the
+carried sources, as relevant evidence) and a finding (the objective's status, the level and its
 review state as properties). Reviewers are parties, Assay is the assessment platform.
 A requirement is ``satisfied`` when its effective level is at least ``SATISFIED_FROM``
 (3, "defined", on the default scale) or a reviewer marked it not applicable.
@@ -17,7 +18,7 @@ from typing import Any
 
 from trestle.oscal.assessment_results import Model
 
-from service.domain.export import ExportDocument, ExportRequirement, citation_text
+from service.domain.export import ExportDocument, ExportRequirement, citation_text, source_text
 
 NS = "https://github.com/assay/assay/ns/oscal"
 SATISFIED_FROM = 3
@@ -60,9 +61,14 @@ def _finding(item: ExportRequirement, aid: str, platform: str,
         "collected": _aware(item.reviewed_at or datetime.now(UTC)),
         "props": [_prop("confidence", item.confidence)],
     }
-    if item.citations:
-        observation["relevant-evidence"] = [{"description": citation_text(c)}
-                                            for c in item.citations]
+    evidence = [{"description": citation_text(c)} for c in item.citations]
+    if item.projection is not None:
+        props += [_prop("carry-status", item.projection.status.value),
+                  _prop("evidence-check", item.projection.evidence_check.value)]
+        evidence += [{"description": f"Level carried from {source_text(s)}"}
+                     for s in item.projection.carried_from]
+    if evidence:
+        observation["relevant-evidence"] = evidence
     finding: dict[str, Any] = {
         "uuid": _id(aid, item.ref_id, "finding"), "title": f"{item.ref_id} {item.title}",
         "description": (f"Level {level} ({item.effective_label})" if level is not None
@@ -79,6 +85,19 @@ def _finding(item: ExportRequirement, aid: str, platform: str,
     if item.gaps:
         finding["target"]["description"] = "Gaps: " + "; ".join(item.gaps)
     return observation, finding
+
+
+def _description(document: ExportDocument) -> str:
+    """The result's description: the scope first, then what the findings are, and any source."""
+    report = document.report
+    parts = [f"Scope: {report.scope or 'not stated'}",
+             f"Workspace {report.workspace}, scale {document.scale_name}; findings state "
+             "whether a reviewer decided or the level is still a proposal."]
+    if document.projected_from:
+        parts.append(f"Projected from {document.projected_from} through the crosswalks "
+                     f"{'; '.join(document.crosswalks)}; every carried level still needs a "
+                     "reviewer here.")
+    return "\n\n".join(parts)
 
 
 def assessment_results(document: ExportDocument) -> dict[str, Any]:
@@ -102,11 +121,12 @@ def assessment_results(document: ExportDocument) -> dict[str, Any]:
         "results": [{
             "uuid": _id(aid, "result"),
             "title": f"{report.framework} maturity assessment",
-            "description": (f"Workspace {report.workspace}, scale {document.scale_name}; "
-                            "findings state whether a reviewer decided or the level is "
-                            "still a proposal."),
+            "description": _description(document),
             "start": _aware(report.created_at),
-            "props": [_prop("framework", report.framework), _prop("scale", report.scale)],
+            "props": [_prop("framework", report.framework), _prop("scale", report.scale)] + (
+                [_prop("projected-from", report.projected_from),
+                 _prop("source-framework", report.source_framework)]
+                if report.projected_from else []),
             "reviewed-controls": {"control-selections": [{"include-controls": [
                 {"control-id": control_token(item.ref_id)} for item in document.requirements]}]},
             "observations": [observation for observation, _ in pairs],

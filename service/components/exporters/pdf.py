@@ -9,7 +9,7 @@ from markupsafe import Markup
 from weasyprint import HTML
 
 from service.components.exporters.chart import theme_chart
-from service.domain.export import ExportDocument
+from service.domain.export import ExportDocument, source_text
 
 TOP_GAPS = 15
 _templates = Environment(
@@ -26,7 +26,7 @@ def report_html(document: ExportDocument) -> str:
         chart=Markup(theme_chart(document.report.themes, max(document.level_labels))),
         reviewed=sum(r.status == "reviewed" for r in requirements),
         pending=sum(r.status != "reviewed" for r in requirements),
-        top_gaps=document.gaps[:TOP_GAPS],
+        top_gaps=document.gaps[:TOP_GAPS], source_text=source_text,
     )
 
 

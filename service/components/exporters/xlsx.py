@@ -15,7 +15,8 @@ from service.domain.export import ExportDocument, citation_text
 REQUIREMENT_HEADER = (
     "Ref", "Title", "Theme", "Proposed level", "Reviewed level", "Effective level",
     "Level label", "Status", "Review state", "Reviewer", "Reviewed at", "Comment",
-    "Rationale", "Citations", "Gaps", "Suggested evidence", "Confidence",
+    "Rationale", "Citations", "Gaps", "Suggested evidence", "Confidence", "Carried from",
+    "Evidence check",
 )
 GAP_HEADER = ("Priority", "Ref", "Title", "Theme", "Effective level", "Evidence found",
               "Gaps", "Suggested evidence")
@@ -26,7 +27,7 @@ def _summary(sheet: Worksheet, document: ExportDocument) -> None:
     sheet.title = "Summary"
     facts: list[tuple[str, str | int]] = [
         ("Assessment", report.assessment_id), ("Framework", report.framework),
-        ("Workspace", report.workspace),
+        ("Scope", report.scope or "not stated"), ("Workspace", report.workspace),
         ("Date", f"{report.created_at:%Y-%m-%d %H:%M} UTC"),
         ("Scale", f"{document.scale_name} ({report.scale})"),
         ("Levels", ", ".join(f"{k} {v}" for k, v in document.level_labels.items())),
@@ -36,6 +37,9 @@ def _summary(sheet: Worksheet, document: ExportDocument) -> None:
         ("Reviewers", ", ".join(document.reviewers) or "none yet"),
         ("Signed off", "; ".join(document.signed_by) or "not signed"),
     ]
+    if document.projected_from:
+        facts += [("Projected from", document.projected_from),
+                  ("Crosswalks", "; ".join(document.crosswalks))]
     for key, value in facts:
         sheet.append([key, safe(value)])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
@@ -76,9 +80,10 @@ def render_xlsx(document: ExportDocument) -> bytes:
           r.effective_label, r.status, r.review_state.value, r.reviewer,
           r.reviewed_at.strftime("%Y-%m-%d %H:%M") if r.reviewed_at else None, r.comment,
           r.rationale, "\n".join(citation_text(c) for c in r.citations), "\n".join(r.gaps),
-          "\n".join(r.suggested_evidence), r.confidence]
+          "\n".join(r.suggested_evidence), r.confidence, r.carried_from.replace(" | ", "\n"),
+          r.evidence_check]
          for r in document.requirements),
-        widths=(10, 36, 22, 10, 10, 10, 14, 12, 14, 14, 16, 30, 50, 60, 50, 40, 10),
+        widths=(10, 36, 22, 10, 10, 10, 14, 12, 14, 14, 16, 30, 50, 60, 50, 40, 10, 60, 40),
         level_columns=(3, 4, 5),
     )
     write_table(

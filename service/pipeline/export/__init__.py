@@ -13,7 +13,7 @@ from service.domain.export import ExportDocument, ExportFormat
 from service.pipeline.context import PipelineContext
 from service.pipeline.export.document import build_export_document
 from service.pipeline.export.flat import render_csv, render_json
-from service.pipeline.export.soa import render_soa_csv, soa_rows
+from service.pipeline.export.soa import render_soa_csv, soa_facts, soa_rows
 
 MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -46,7 +46,7 @@ def render(document: ExportDocument, fmt: ExportFormat, soa_as_csv: bool = False
         case ExportFormat.SOA:
             if soa_as_csv:
                 return render_soa_csv(document)
-            return render_soa_xlsx(soa_rows(document), document.report.framework)
+            return render_soa_xlsx(soa_rows(document), soa_facts(document))
 
 
 def export_assessment(

@@ -39,6 +39,7 @@ def export_requirement(
         comment=record.comment if record is not None else "",
         rationale=proposal.rationale, confidence=proposal.confidence,
         citations=proposal.citations, gaps=proposal.gaps, suggested_evidence=suggested,
+        projection=proposal.projection,
     )
 
 

@@ -17,11 +17,17 @@ COLUMNS = (
     "ref_id", "title", "theme", "proposed_level", "reviewed_level", "effective_level",
     "effective_label", "status", "review_state", "proposal_status", "reviewer", "reviewed_at",
     "comment", "rationale", "confidence", "citations", "gaps", "suggested_evidence",
+    "carry_status", "carried_from", "evidence_check", "evidence_note", "scope",
 )
 
 
-def flat_row(item: ExportRequirement) -> dict[str, str | int | float | None]:
-    """A requirement as one row of scalars (lists joined with `` | ``)."""
+def flat_row(item: ExportRequirement, scope: str | None) -> dict[str, str | int | float | None]:
+    """A requirement as one row of scalars (lists joined with `` | ``).
+
+    The carry columns are empty unless the level was carried by a projection; ``scope`` is
+    the assessment's scope statement, on every row so that each row stands alone.
+    """
+    carried = item.projection
     return {
         "ref_id": item.ref_id, "title": item.title, "theme": item.theme,
         "proposed_level": item.proposed_level, "reviewed_level": item.reviewed_level,
@@ -33,6 +39,11 @@ def flat_row(item: ExportRequirement) -> dict[str, str | int | float | None]:
         "citations": " | ".join(citation_text(c) for c in item.citations),
         "gaps": " | ".join(item.gaps),
         "suggested_evidence": " | ".join(item.suggested_evidence),
+        "carry_status": carried.status.value if carried else None,
+        "carried_from": item.carried_from or None,
+        "evidence_check": carried.evidence_check.value if carried else None,
+        "evidence_note": carried.check_note if carried else None,
+        "scope": scope,
     }
 
 
@@ -42,7 +53,7 @@ def render_csv(document: ExportDocument) -> bytes:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for item in document.requirements:
-        row = flat_row(item)
+        row = flat_row(item, document.report.scope)
         writer.writerow({k: neutralise(v) if isinstance(v, str) else v for k, v in row.items()})
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -52,7 +63,11 @@ def export_json(document: ExportDocument) -> dict[str, Any]:
     report = document.report
     return {
         "assessment_id": report.assessment_id, "framework": report.framework,
-        "workspace": report.workspace, "scale": report.scale, "scale_name": document.scale_name,
+        "workspace": report.workspace, "scope": report.scope,
+        "projected_from": None if not report.projected_from else {
+            "assessment_id": report.projected_from, "framework": report.source_framework},
+        "crosswalks": list(document.crosswalks),
+        "scale": report.scale, "scale_name": document.scale_name,
         "levels": {str(k): v for k, v in document.level_labels.items()},
         "status": report.status.value, "created_at": report.created_at.isoformat(),
         "reviewers": list(document.reviewers),
@@ -61,7 +76,9 @@ def export_json(document: ExportDocument) -> dict[str, Any]:
         "counts": {k.value: v for k, v in report.counts.items()},
         "themes": [t.model_dump(mode="json") for t in report.themes],
         "requirements": [
-            flat_row(item) | {
+            {k: v for k, v in flat_row(item, report.scope).items() if k != "scope"} | {
+                "carried_from": None if item.projection is None else [
+                    s.model_dump(mode="json") for s in item.projection.carried_from],
                 "citations": [c.model_dump(mode="json") for c in item.citations],
                 "gaps": list(item.gaps), "suggested_evidence": list(item.suggested_evidence),
             }

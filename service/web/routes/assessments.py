@@ -1,4 +1,4 @@
-"""Assessments: the list, a new one started as a background job, and its live progress."""
+"""Assessments: the list, a new one started as a background job, its progress, its scope."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from service.domain.access import Role
+from service.domain.scope import SCOPE_MAX_CHARS, scope_statement
 from service.errors import NotFoundError
 from service.pipeline.assess import AssessmentRequest
 from service.pipeline.assessment_list import list_assessments
+from service.pipeline.scope import set_scope
 from service.web.deps import Access, AccessDep, ChangeDep, ServicesDep
 from service.web.errors import WebRoute
 from service.web.progress import ProgressView, estimate
@@ -42,14 +44,28 @@ def start(
     framework: Annotated[str, Form()],
     scale: Annotated[str, Form()] = "",
     requirements: Annotated[str, Form(max_length=4000)] = "",
+    scope: Annotated[str, Form(max_length=SCOPE_MAX_CHARS)] = "",
 ) -> RedirectResponse:
     """Start an assessment as a background job and show its progress."""
     access.require(Role.ASSESSOR)
     request = AssessmentRequest(access.workspace, framework, parse_refs(requirements),
-                                scale or None)
+                                scale or None, scope=scope_statement(scope))
     with svc.context.sessions() as session:
         job_id = svc.start_assessment(session, request, access.user.name)
     return RedirectResponse(f"/w/{access.workspace}/jobs/{job_id}", status_code=303)
+
+
+@router.post("/w/{workspace}/assessments/{assessment_id}/scope", include_in_schema=False)
+def change_scope(
+    assessment_id: str, access: ChangeDep, svc: ServicesDep,
+    scope: Annotated[str, Form(max_length=SCOPE_MAX_CHARS)] = "",
+) -> RedirectResponse:
+    """Replace the assessment's scope statement (blank removes it); audited."""
+    access.require(Role.ASSESSOR)
+    with svc.context.sessions() as session:
+        set_scope(session, assessment_id, access.workspace, scope, access.user.name)
+    return RedirectResponse(f"/w/{access.workspace}/assessments/{assessment_id}",
+                            status_code=303)
 
 
 def _progress(access: Access, svc: ServicesDep, job_id: str) -> ProgressView:
