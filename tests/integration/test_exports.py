@@ -228,3 +228,74 @@ def test_a_sign_off_shows_in_json_xlsx_and_pdf(exportable: Exportable, tmp_path:
     run_export(exportable.assessment_id, "pdf", tmp_path / "a.pdf")
     text = " ".join(page.extract_text() or "" for page in PdfReader(tmp_path / "a.pdf").pages[:2])
     assert "admin (approved" in text
+
+
+def test_a_projection_exports_its_provenance_in_every_format(
+    exportable: Exportable, tmp_path: Path
+) -> None:
+    projected = CliRunner().invoke(cli, ["project", exportable.assessment_id, "--to",
+                                         "nist-csf-2.0", "--json"])
+    assert projected.exit_code == 0, projected.output
+    printed = json.loads(projected.stdout)
+    target = printed["assessment_id"]
+    [origin] = next(r for r in printed["results"] if r["ref_id"] == "PR.AA-02")["carried_from"]
+    crosswalk, version = origin["crosswalk"], origin["crosswalk_version"]
+    assert crosswalk.endswith("iso27001-2022__nist-csf-2.0.yaml") and version
+    source = f"iso27001-2022 assessment {exportable.assessment_id}"
+    expected = (f"iso27001-2022 A.5.16 (intersect, level 5, reviewed: overridden; assessment "
+                f"{exportable.assessment_id}; crosswalk {crosswalk} version {version})")
+
+    run_export(target, "csv", tmp_path / "p.csv")
+    rows = {r["ref_id"]: r for r in
+            csv.DictReader(io.StringIO((tmp_path / "p.csv").read_text("utf-8-sig")))}
+    carried = rows["PR.AA-02"]
+    assert (carried["carried_from"], carried["carry_status"], carried["scope"]) == (
+        expected, "carried_partial", SCOPE)  # the projection keeps the source's scope
+    assert carried["evidence_check"] in ("agrees", "disagrees", "no_evidence")
+    assert "PR.PS-01" not in rows  # its only source was marked not applicable: not carried
+
+    run_export(target, "json", tmp_path / "p.json")
+    data = json.loads((tmp_path / "p.json").read_text("utf-8"))
+    assert data["projected_from"] == {"assessment_id": exportable.assessment_id,
+                                      "framework": "iso27001-2022"}
+    assert data["crosswalks"] == [f"{crosswalk} (version {version})"]
+    [item] = [r for r in data["requirements"] if r["ref_id"] == "PR.AA-02"]
+    [source_item] = item["carried_from"]
+    assert (source_item["ref_id"], source_item["level"], source_item["reviewed"],
+            source_item["crosswalk_version"], source_item["source_assessment_id"]) == (
+        "A.5.16", 5, True, version, exportable.assessment_id)
+
+    run_export(target, "xlsx", tmp_path / "p.xlsx")
+    book = load_workbook(tmp_path / "p.xlsx")
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(max_col=2, values_only=True)
+               if row[0]}
+    assert (summary["Projected from"], summary["Crosswalks"], summary["Scope"]) == (
+        source, f"{crosswalk} (version {version})", SCOPE)
+    sheet = book["Requirements"]
+    header = [c.value for c in sheet[1]]
+    by_ref = {r[0]: dict(zip(header, r, strict=True))
+              for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert by_ref["PR.AA-02"]["Carried from"] == expected
+    assert str(by_ref["PR.AA-02"]["Evidence check"]).split(":")[0] == carried["evidence_check"]
+
+    run_export(target, "pdf", tmp_path / "p.pdf")
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in
+                                         PdfReader(tmp_path / "p.pdf").pages))
+    assert f"Projected from {source}" in text
+    assert f"crosswalk {crosswalk} version {version}" in text
+    assert "iso27001-2022 A.5.16 (intersect, level 5, reviewed: overridden" in text
+
+    run_export(target, "oscal", tmp_path / "p-ar.json")
+    results = AssessmentResults.oscal_read(tmp_path / "p-ar.json")
+    assert isinstance(results, AssessmentResults)
+    [result] = results.results
+    result_props = {p.name: p.value for p in result.props or []}
+    assert result_props["projected-from"] == exportable.assessment_id
+    finding = next(f for f in result.findings or [] if f.target.target_id == "pr.aa-02")
+    props = {p.name: p.value for p in finding.props or []}
+    assert (props["carry-status"], props["evidence-check"]) == (
+        "carried_partial", carried["evidence_check"])
+    observation = next(o for o in result.observations or []
+                       if (o.title or "").startswith("PR.AA-02"))
+    assert f"Level carried from {expected}" in [
+        e.description for e in observation.relevant_evidence or []]
