@@ -35,10 +35,10 @@ class TargetAgreement:
     carried: int
     partial: int
     compared: int
-    exact: float
-    within_one: float
-    mae: float
-    bias: float
+    exact: float | None
+    within_one: float | None
+    mae: float | None
+    bias: float | None
     disagrees: int
     no_evidence: int
 
@@ -49,13 +49,16 @@ class TargetAgreement:
         pairs = [(r.level, r.evidence_level) for r in carried
                  if r.level is not None and r.evidence_level is not None]
         diffs = [level - direct for level, direct in pairs]
-        n = len(diffs) or 1
+
+        def share(values: list[int]) -> float | None:  # None when nothing was compared
+            return round(sum(values) / len(diffs), 4) if diffs else None
+
         return cls(
             target=target, requirements=len(results), carried=len(carried),
             partial=sum(r.status == CarryStatus.CARRIED_PARTIAL for r in carried),
-            compared=len(diffs), exact=sum(d == 0 for d in diffs) / n,
-            within_one=sum(abs(d) <= 1 for d in diffs) / n,
-            mae=sum(abs(d) for d in diffs) / n, bias=sum(diffs) / n,
+            compared=len(diffs), exact=share([d == 0 for d in diffs]),
+            within_one=share([abs(d) <= 1 for d in diffs]),
+            mae=share([abs(d) for d in diffs]), bias=share(diffs),
             disagrees=sum(r.evidence_check == EvidenceCheck.DISAGREES for r in carried),
             no_evidence=sum(r.evidence_check == EvidenceCheck.NO_EVIDENCE for r in carried),
         )
@@ -88,13 +91,12 @@ def agreements(env: EvalEnv) -> list[TargetAgreement]:
 
 def evaluate(env: EvalEnv) -> str:
     """The Markdown report: per target, coverage and agreement with direct assessment."""
-    rows = [(a.target, a.requirements, a.carried, a.partial, a.compared, round(a.exact, 2),
-             round(a.within_one, 2), round(a.mae, 2), round(a.bias, 2), a.disagrees,
-             a.no_evidence) for a in agreements(env)]
+    rows = [(a.target, a.requirements, a.carried, a.partial, a.compared, a.exact,
+             a.within_one, a.mae, a.bias, a.disagrees, a.no_evidence) for a in agreements(env)]
     return section(
         "Projection: carried levels vs direct assessment (ISO 27001 source, maturity 0-5)",
         table(("target", "requirements", "carried", "of which partial", "compared", "exact",
                "within one", "MAE", "bias", "disagrees", "no evidence"), rows),
         "Bias is carried minus direct. 'compared' counts carried results whose target "
-        "requirement found evidence; 'disagrees' is more than one level apart.",
+        "requirement found evidence (n/a: none did); 'disagrees' is more than one level apart.",
     )

@@ -50,7 +50,7 @@ def run(session: EvalSession) -> SuiteResult:
         f"Projection: carried levels vs direct assessment ({SOURCE} source, {SCALE})",
         table(columns, [tuple(row[c] for c in columns) for row in rows]),
         "Bias is carried minus direct. 'compared' counts carried results whose target "
-        "requirement found evidence; 'disagrees' is more than one level apart.",
+        "requirement found evidence (n/a: none did); 'disagrees' is more than one level apart.",
     )
     return SuiteResult({"source": SOURCE, "scale": SCALE, "targets": list(TARGETS),
                         "results": rows}, markdown)

@@ -69,7 +69,11 @@ class Projection(BaseModel):
 
 
 class ProjectedResult(BaseModel):
-    """One target requirement of a projection: carried, or left for direct assessment."""
+    """One target requirement of a projection: carried, or left for direct assessment.
+
+    ``assessed_directly`` marks a requirement nothing carried that was then assessed in the
+    same assessment ("fill the rest"); its ``level`` is that direct proposal's.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -82,10 +86,14 @@ class ProjectedResult(BaseModel):
     evidence_check: EvidenceCheck | None
     evidence_level: int | None = None
     check_note: str = ""
+    assessed_directly: bool = False
 
 
 class ThemeCoverage(BaseModel):
-    """Per theme of the target: how much was carried, how much agrees, what remains."""
+    """Per theme of the target: how much was carried, how much agrees, what remains.
+
+    ``remaining`` counts the requirements neither carried nor assessed directly since.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -94,6 +102,7 @@ class ThemeCoverage(BaseModel):
     carried: int
     agrees: int
     remaining: int
+    assessed_directly: int = 0
 
 
 class ProjectionReport(BaseModel):

@@ -155,7 +155,8 @@ def _result(requirement: Requirement, proposal: Proposal | None) -> ProjectedRes
         return ProjectedResult(
             ref_id=requirement.ref_id, title=requirement.title, theme=requirement.theme,
             level=None if proposal is None else proposal.level,
-            status=CarryStatus.NOT_CARRIED, carried_from=(), evidence_check=None)
+            status=CarryStatus.NOT_CARRIED, carried_from=(), evidence_check=None,
+            assessed_directly=proposal is not None)
     carried = proposal.projection
     return ProjectedResult(
         ref_id=requirement.ref_id, title=requirement.title, theme=requirement.theme,
@@ -165,7 +166,7 @@ def _result(requirement: Requirement, proposal: Proposal | None) -> ProjectedRes
 
 
 def coverage(results: Iterable[ProjectedResult]) -> list[ThemeCoverage]:
-    """Per theme, in catalog order: requirements, carried, agreeing, and what remains."""
+    """Per theme, in catalog order: carried, agreeing, assessed directly since, remaining."""
     grouped: dict[str, list[ProjectedResult]] = {}
     for result in results:
         grouped.setdefault(result.theme, []).append(result)
@@ -174,7 +175,9 @@ def coverage(results: Iterable[ProjectedResult]) -> list[ThemeCoverage]:
             theme=theme, requirements=len(members),
             carried=sum(m.status != CarryStatus.NOT_CARRIED for m in members),
             agrees=sum(m.evidence_check == EvidenceCheck.AGREES for m in members),
-            remaining=sum(m.status == CarryStatus.NOT_CARRIED for m in members),
+            remaining=sum(m.status == CarryStatus.NOT_CARRIED and not m.assessed_directly
+                          for m in members),
+            assessed_directly=sum(m.assessed_directly for m in members),
         )
         for theme, members in grouped.items()
     ]

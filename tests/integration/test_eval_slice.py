@@ -11,15 +11,17 @@ under what was measured here (evals/README.md); lower figures fail the test.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from evals.cases import comply_sets, graded_sets
+from evals.evaluators.projection import TARGETS
 from evals.progress import Silent
 from evals.runner import eval_settings
 from evals.session import EvalSession
-from evals.suites import retrieval, robustness, scoring
+from evals.suites import projection, retrieval, robustness, scoring
 from evals.workspaces import (
     Target,
     clear,
@@ -95,3 +97,22 @@ def test_removing_any_document_never_raises_a_level(session: EvalSession) -> Non
         assert risen == {}, f"without {name}: {risen}"
         copy_documents(session.context, target.workspace, robustness.SCRATCH,
                                   {name}.__contains__)
+
+
+def test_projection_suite_compares_carried_levels_with_direct_ones(
+    session: EvalSession,
+) -> None:
+    # a dataset filter leaves the samples out: only the slice's ISO 27001 workspace (comply;
+    # the graded level-1 company is a GMP one)
+    result = projection.run(replace(session, dataset="iso27001"))
+    rows = result.data["results"]
+    assert {(r["dataset"], r["target"]) for r in rows} == {
+        ("comply-iso27001", target) for target in TARGETS}
+    for row in rows:
+        assert row["carried"] <= row["requirements"] and row["compared"] <= row["carried"]
+        if row["compared"]:
+            assert 0 <= row["exact"] <= row["within_one"] <= 1, row
+        else:
+            assert row["exact"] is None, row
+    assert all(r["carried"] > 0 for r in rows if r["target"] == "nist-csf-2.0")
+    assert "| comply-iso27001 | nist-csf-2.0 |" in result.markdown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from service.cli import app as cli
 from service.cli.serve import first_start
 from service.components.catalog import build_registry
 from service.components.embedding import FakeEmbedder
+from service.composition import Services
+from service.domain.jobs import JobState
 from service.domain.review import ReviewAction
 from service.pipeline.review import ReviewDecision, review_proposal
 from service.pipeline.storage import open_database
@@ -92,3 +95,19 @@ def test_the_ui_projects_and_shows_the_coverage(source: tuple[Settings, str, str
         assert "iso27001-2022 A.8.13 (equal, level 4, reviewed: overridden" in coverage.text
         review = client.get(done.headers["location"].removesuffix("/coverage"))
         assert ">Coverage</a>" in review.text
+        assert "Assess the rest directly" in coverage.text
+        projected = done.headers["location"].removesuffix("/coverage").rsplit("/", 1)[-1]
+        rest = client.post("/w/qa/assessments", follow_redirects=False, data={
+            "csrf_token": csrf, "framework": "nist-csf-2.0", "resume": projected})
+        assert rest.status_code == 303, rest.text
+        services: Services = client.app.state.services  # type: ignore[attr-defined]
+        job_id = rest.headers["location"].rsplit("/", 1)[-1]
+        deadline = time.monotonic() + 300
+        while (status := services.jobs.status(job_id)).state in (JobState.QUEUED,
+                                                                 JobState.RUNNING):
+            assert time.monotonic() < deadline, status
+            time.sleep(0.2)
+        assert (status.state, status.result) == (JobState.DONE, projected), status
+        filled = client.get(done.headers["location"]).text
+        assert "Assess the rest directly" not in filled  # nothing remains
+        assert "iso27001-2022 A.8.13 (equal, level 4, reviewed: overridden" in filled

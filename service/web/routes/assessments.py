@@ -45,11 +45,12 @@ def start(
     scale: Annotated[str, Form()] = "",
     requirements: Annotated[str, Form(max_length=4000)] = "",
     scope: Annotated[str, Form(max_length=SCOPE_MAX_CHARS)] = "",
+    resume: Annotated[str, Form(max_length=36)] = "",
 ) -> RedirectResponse:
-    """Start an assessment as a background job and show its progress."""
+    """Start an assessment (or finish one, e.g. a projection's rest) as a background job."""
     access.require(Role.ASSESSOR)
     request = AssessmentRequest(access.workspace, framework, parse_refs(requirements),
-                                scale or None, scope=scope_statement(scope))
+                                scale or None, resume or None, scope_statement(scope))
     with svc.context.sessions() as session:
         job_id = svc.start_assessment(session, request, access.user.name)
     return RedirectResponse(f"/w/{access.workspace}/jobs/{job_id}", status_code=303)
