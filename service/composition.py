@@ -26,6 +26,7 @@ from service.pipeline.assess import AssessmentRequest
 from service.pipeline.assessment_jobs import start_assessment_job
 from service.pipeline.chat import prime_chat_model
 from service.pipeline.context import PipelineContext
+from service.pipeline.ingest_reconcile import Reconciled, reconcile
 from service.pipeline.scoring_setup import needs_llm
 from service.pipeline.storage import open_database
 from service.settings import Settings
@@ -145,8 +146,14 @@ class Services:
         return view
 
     def start(self) -> None:
-        """Build what requests need: database (migrated), embedding model, store, catalogs."""
+        """Build what requests need: database (migrated), embedding model, store, catalogs.
+
+        Then reconcile the database with the store: ingests that died, orphan chunks.
+        """
         _ = self.context.embedder.dimension, self.registry, self.jobs  # dimension loads the model
+        done = reconcile(self._context.get())
+        if done != Reconciled():
+            logger.info("start-up reconcile: %s", done)
 
     def warm_up(self) -> None:
         """Load the local model, and evaluate the chat's system prompt, before the first chat.

@@ -200,6 +200,11 @@ class IngestSettings(BaseModel):
     max_chars: int = Field(default=20_000_000, ge=1000,
                            description="characters of text one file may yield")
     max_depth: int = Field(default=200, ge=8, description="nesting depth of HTML elements")
+    lease_seconds: float = Field(
+        default=120.0, ge=1, le=3600,
+        description="an ingest's lease on its document, renewed while it runs; a lease "
+        "left to expire (its process died) is cleared by the start-up reconcile",
+    )
 
 
 class OcrSettings(BaseModel):
