@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from httpx2 import Response
 from sqlalchemy import update
 
 from service.components.embedding import Embedder, FakeEmbedder
@@ -31,6 +32,7 @@ from service.pipeline.ingest_reconcile import Reconciled, reconcile
 from service.pipeline.retrieve import RetrievalParams, Retriever
 from service.pipeline.search import search
 from service.settings import Settings
+from tests.api_helpers import Api, api_settings
 
 pytestmark = pytest.mark.integration
 pytest_plugins = ["tests.databases"]
@@ -102,7 +104,7 @@ def shown_chunks(context: PipelineContext) -> list[Chunk]:
     return list(Retriever(context, WS, params)._chunks.values())
 
 
-def in_thread(work: Callable[[], IngestOutcome]) -> tuple[threading.Thread, list[object]]:
+def in_thread(work: Callable[[], object]) -> tuple[threading.Thread, list[object]]:
     result: list[object] = []
 
     def run() -> None:
@@ -228,3 +230,31 @@ def test_reconcile_clears_expired_work_and_orphan_chunks(
     again = Ingestor(context, WS).ingest(path, "dying.md")
     assert again.status == "indexed"
     assert sorted(d.name for d in workspace_documents(context, WS)) == ["dying.md", "keep.md"]
+
+
+def test_a_second_upload_of_the_same_name_over_the_api_gets_409(
+    tmp_path: Path, db_url: str
+) -> None:
+    gated = GatedEmbedder()
+    settings = api_settings(tmp_path / "data", db_url)
+    first_path = write(tmp_path, "policy.md", POLICY)
+    second_path = write(tmp_path, "policy.md", NEW_POLICY)
+    with Api(settings, gated) as api:
+        api.workspace("acme")
+        thread, result = in_thread(lambda: api.upload("acme", first_path, name="policy.md"))
+        try:
+            assert gated.reached.wait(60)
+            second = api.upload("acme", second_path, name="policy.md")
+            assert second.status_code == 409, second.text
+            assert "policy.md" in second.json()["error"]["message"]
+            assert "being ingested" in second.json()["error"]["message"]
+            assert api.ok("GET", "/workspaces/acme/documents")["documents"] == []
+        finally:
+            gated.release.set()
+            thread.join(60)
+        first = result[0]
+        assert isinstance(first, Response) and first.status_code == 201, first
+        listed = api.ok("GET", "/workspaces/acme/documents")["documents"]
+        assert [(d["document"], d["id"]) for d in listed] == [
+            ("policy.md", first.json()["document"]["id"])]
+        assert api.upload("acme", second_path, name="policy.md").status_code == 201
