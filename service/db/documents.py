@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.db.tables import READY, DocumentRow
@@ -49,6 +50,17 @@ def count_references(session: Session, stored_path: str) -> int:
     return session.scalar(
         select(func.count()).select_from(DocumentRow).where(DocumentRow.stored_path == stored_path)
     ) or 0
+
+
+def insert_pending(session: Session, row: DocumentRow) -> bool:
+    """Commit a new pending row; False (rolled back) if the name was taken meanwhile."""
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
 
 
 def _rowcount(result: object) -> int:

@@ -10,14 +10,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy.exc import IntegrityError
-
 from service.components.parsers import split_sentences
 from service.db import DocumentRow
 from service.db.documents import (
     document_exists,
     find_document,
     held_document,
+    insert_pending,
     release_lease,
     take_lease,
 )
@@ -172,12 +171,8 @@ class Ingestor:
                 now = utcnow()
                 if existing is None:
                     row = self._pending_row(workspace.id, name, file, holder, lease_until(seconds))
-                    session.add(row)
-                    try:
-                        session.commit()
-                    except IntegrityError:  # another upload wrote its row first: look again
-                        session.rollback()
-                        continue
+                    if not insert_pending(session, row):
+                        continue  # another upload wrote its row first: look again
                     return Claim(row.id, holder, frozenset())
                 if (existing.state == READY and existing.lease_holder is None
                         and existing.content_hash == file.sha256):

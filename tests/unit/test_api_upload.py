@@ -10,8 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
 from service.api.errors import install_error_handlers
-from service.api.upload import receive_upload, safe_name
 from service.errors import InvalidInputError
+from service.pipeline.upload import receive_upload, safe_name
 
 LIMIT = 1000
 

@@ -15,16 +15,15 @@ from service.api.errors import error_responses
 from service.api.ingest_upload import document_public, ingest_job, ingest_received
 from service.api.schemas.documents import UPLOAD_BODY, DocumentList, DocumentPublic, UploadPublic
 from service.api.schemas.jobs import JobPublic
-from service.api.upload import receive_upload
 from service.pipeline.documents import (
     delete_document,
     find_document,
     original_path,
     workspace_documents,
 )
+from service.pipeline.upload import UPLOADS, receive_upload
 
 router = APIRouter(prefix="/workspaces/{slug}/documents", tags=["documents"])
-UPLOADS = "uploads"
 
 
 @router.post(

@@ -1,26 +1,41 @@
 """Streamed uploads: a multipart body written to disk in chunks, its size checked as it comes.
 
-The body is never held in memory or spooled before the check: the first byte over
-``ingest.max_file_bytes`` ends the upload with 413.
+The one upload path of the API and the web pages. The body is never held in memory or
+spooled before the check: the first byte over ``ingest.max_file_bytes`` ends the upload
+with 413. The file keeps its client-given name, made safe by ``safe_name``.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
-from fastapi import Request
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from service.errors import FileTooLargeError, InvalidInputError
 
 FIELD = "file"
+UPLOADS = "uploads"  # the data dir's folder of uploads being received or ingested
 ENVELOPE_BYTES = 64 * 1024  # room for the multipart headers and boundaries
 UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class StreamedRequest(Protocol):
+    """What is read of a request: its headers and its body as it arrives (Starlette's)."""
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The request headers."""
+        ...
+
+    def stream(self) -> AsyncIterator[bytes]:
+        """The body, chunk by chunk."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -97,14 +112,16 @@ class _Receiver:
             self._sink.close()
 
 
-def _boundary(request: Request) -> bytes:
+def _boundary(request: StreamedRequest) -> bytes:
     kind, options = parse_options_header(request.headers.get("content-type", ""))
     if kind != b"multipart/form-data" or not options.get(b"boundary"):
         raise InvalidInputError("an upload must be multipart/form-data with a 'file' part")
     return options[b"boundary"]
 
 
-async def receive_upload(request: Request, folder: Path, max_bytes: int) -> ReceivedFile:
+async def receive_upload(
+    request: StreamedRequest, folder: Path, max_bytes: int
+) -> ReceivedFile:
     """Stream the request's ``file`` part into ``folder``; 413 as soon as it is too large."""
     boundary = _boundary(request)
     declared = request.headers.get("content-length", "")
