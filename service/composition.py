@@ -103,6 +103,7 @@ class Services:
         self._jobs = Lazy(lambda: jobs or build_job_runner(settings.jobs))
         self._llm = Lazy(lambda: build_llm(settings.llm, settings.data_dir))
         self._request_context: PipelineContext | None = None
+        self._stopping = threading.Event()
 
     @property
     def context(self) -> PipelineContext:
@@ -151,9 +152,24 @@ class Services:
         Then reconcile the database with the store: ingests that died, orphan chunks.
         """
         _ = self.context.embedder.dimension, self.registry, self.jobs  # dimension loads the model
+        self._reconcile()
+        every = self.settings.ingest.reconcile_seconds
+        if every > 0:
+            threading.Thread(target=self._reconcile_every, args=(every,),
+                             name="assay-reconcile", daemon=True).start()
+
+    def _reconcile(self) -> None:
+        """Clear ingests whose lease expired and chunks no ready document owns."""
         done = reconcile(self._context.get())
         if done != Reconciled():
-            logger.info("start-up reconcile: %s", done)
+            logger.info("reconcile: %s", done)
+
+    def _reconcile_every(self, seconds: float) -> None:
+        while not self._stopping.wait(seconds):
+            try:
+                self._reconcile()
+            except Exception:  # a store or database hiccup: try again next time
+                logger.warning("the periodic reconcile failed", exc_info=True)
 
     def warm_up(self) -> None:
         """Load the local model, and evaluate the chat's system prompt, before the first chat.
@@ -170,7 +186,8 @@ class Services:
         logger.info("warm-up done: the local model is loaded")
 
     def close(self) -> None:
-        """Stop the background jobs (running ones stop at their next step)."""
+        """Stop the background jobs (running ones stop at their next step) and the reconcile."""
+        self._stopping.set()
         jobs = self._jobs.take()
         if jobs is not None:
             jobs.shutdown()

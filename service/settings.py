@@ -205,6 +205,11 @@ class IngestSettings(BaseModel):
         description="an ingest's lease on its document, renewed while it runs; a lease "
         "left to expire (its process died) is cleared by the start-up reconcile",
     )
+    reconcile_seconds: float = Field(
+        default=600.0, ge=0,
+        description="a server reconciles the database with the vector store at start-up and "
+        "then this often (0: only at start-up)",
+    )
 
 
 class OcrSettings(BaseModel):

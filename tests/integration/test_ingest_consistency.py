@@ -8,6 +8,7 @@ reconcile clears expired work and orphan chunks but never work a live process ho
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from httpx2 import Response
 from sqlalchemy import update
 
 from service.components.embedding import Embedder, FakeEmbedder
-from service.composition import build_context
+from service.composition import Services, build_context
 from service.db import DocumentRow
 from service.db.documents import workspace_rows
 from service.db.tables import PENDING
@@ -258,3 +259,21 @@ def test_a_second_upload_of_the_same_name_over_the_api_gets_409(
         assert [(d["document"], d["id"]) for d in listed] == [
             ("policy.md", first.json()["document"]["id"])]
         assert api.upload("acme", second_path, name="policy.md").status_code == 201
+
+
+def test_a_server_reconciles_periodically(tmp_path: Path, db_url: str) -> None:
+    settings = Settings(data_dir=tmp_path / "data", db={"url": db_url},
+                        ingest={"reconcile_seconds": 0.2}, llm={"mode": "fake"})
+    services = Services(settings, embedder=FakeEmbedder())
+    services.start()
+    try:
+        context = services.context
+        orphan = Chunk(chunk_id="gone:0123456789ab:00000", workspace=WS, document_id="gone",
+                       document="gone.md", index=0, text="An orphan passage.")
+        context.store.add(WS, [orphan], context.embedder.embed([orphan.text]))
+        deadline = time.monotonic() + 30
+        while context.store.count(WS) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert context.store.count(WS) == 0
+    finally:
+        services.close()
