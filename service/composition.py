@@ -29,6 +29,7 @@ from service.pipeline.context import PipelineContext
 from service.pipeline.ingest_reconcile import Reconciled, reconcile
 from service.pipeline.scoring_setup import needs_llm
 from service.pipeline.storage import open_database
+from service.pipeline.upload import sweep_uploads
 from service.settings import Settings
 
 __all__ = [
@@ -163,6 +164,9 @@ class Services:
         done = reconcile(self._context.get())
         if done != Reconciled():
             logger.info("reconcile: %s", done)
+        swept = sweep_uploads(self.settings.data_dir)
+        if swept:
+            logger.info("reconcile: removed %d upload folders older than a day", swept)
 
     def _reconcile_every(self, seconds: float) -> None:
         while not self._stopping.wait(seconds):

@@ -271,6 +271,11 @@ class ApiSettings(BaseModel):
         default=10 * 1024 * 1024, ge=1,
         description="uploads larger than this are ingested as a background job",
     )
+    max_pending_uploads: int = Field(
+        default=8, ge=1,
+        description="uploads of one user being received or waiting to be ingested (API and "
+        "web); one more is refused with 429",
+    )
     warm_up: bool = Field(
         default=True,
         description="load the local chat model as the server starts (the embedder always is)",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import uuid
 from pathlib import PurePath
 
 from fastapi import APIRouter, Request
@@ -18,7 +17,7 @@ from service.pipeline.documents import (
     workspace_documents,
 )
 from service.pipeline.ingest import Ingestor
-from service.pipeline.upload import UPLOADS, receive_upload
+from service.pipeline.upload import receive_upload, upload_folder
 from service.web.deps import AccessDep, ChangeDep, ServicesDep
 from service.web.errors import WebRoute
 from service.web.render import page
@@ -51,7 +50,7 @@ async def upload(request: Request, access: ChangeDep, svc: ServicesDep) -> JSONR
     """
     access.require(Role.ASSESSOR)
     settings = svc.context.settings
-    folder = settings.data_dir / UPLOADS / uuid.uuid4().hex
+    folder = upload_folder(settings.data_dir, access.user.name, settings.api.max_pending_uploads)
     received = await receive_upload(request, folder, settings.ingest.max_file_bytes)
     try:
         outcome = await run_in_threadpool(
