@@ -26,8 +26,10 @@ from service.pipeline.assess import AssessmentRequest
 from service.pipeline.assessment_jobs import start_assessment_job
 from service.pipeline.chat import prime_chat_model
 from service.pipeline.context import PipelineContext
+from service.pipeline.ingest_reconcile import Reconciled, reconcile
 from service.pipeline.scoring_setup import needs_llm
 from service.pipeline.storage import open_database
+from service.pipeline.upload import sweep_uploads
 from service.settings import Settings
 
 __all__ = [
@@ -102,6 +104,7 @@ class Services:
         self._jobs = Lazy(lambda: jobs or build_job_runner(settings.jobs))
         self._llm = Lazy(lambda: build_llm(settings.llm, settings.data_dir))
         self._request_context: PipelineContext | None = None
+        self._stopping = threading.Event()
 
     @property
     def context(self) -> PipelineContext:
@@ -145,8 +148,32 @@ class Services:
         return view
 
     def start(self) -> None:
-        """Build what requests need: database (migrated), embedding model, store, catalogs."""
+        """Build what requests need: database (migrated), embedding model, store, catalogs.
+
+        Then reconcile the database with the store: ingests that died, orphan chunks.
+        """
         _ = self.context.embedder.dimension, self.registry, self.jobs  # dimension loads the model
+        self._reconcile()
+        every = self.settings.ingest.reconcile_seconds
+        if every > 0:
+            threading.Thread(target=self._reconcile_every, args=(every,),
+                             name="assay-reconcile", daemon=True).start()
+
+    def _reconcile(self) -> None:
+        """Clear ingests whose lease expired and chunks no ready document owns."""
+        done = reconcile(self._context.get())
+        if done != Reconciled():
+            logger.info("reconcile: %s", done)
+        swept = sweep_uploads(self.settings.data_dir)
+        if swept:
+            logger.info("reconcile: removed %d upload folders older than a day", swept)
+
+    def _reconcile_every(self, seconds: float) -> None:
+        while not self._stopping.wait(seconds):
+            try:
+                self._reconcile()
+            except Exception:  # a store or database hiccup: try again next time
+                logger.warning("the periodic reconcile failed", exc_info=True)
 
     def warm_up(self) -> None:
         """Load the local model, and evaluate the chat's system prompt, before the first chat.
@@ -163,7 +190,8 @@ class Services:
         logger.info("warm-up done: the local model is loaded")
 
     def close(self) -> None:
-        """Stop the background jobs (running ones stop at their next step)."""
+        """Stop the background jobs (running ones stop at their next step) and the reconcile."""
+        self._stopping.set()
         jobs = self._jobs.take()
         if jobs is not None:
             jobs.shutdown()

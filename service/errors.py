@@ -99,6 +99,13 @@ class ServiceBusyError(AssayError):
         super().__init__(message)
 
 
+class TooManyRequestsError(AssayError):
+    """A user has too much work waiting (uploads being ingested); nothing was accepted."""
+
+    status_code = 429
+    code = "too_many_requests"
+
+
 class ConfigurationError(AssayError):
     """A setting or a key file the service cannot start with; the message says how to fix it."""
 

@@ -200,6 +200,16 @@ class IngestSettings(BaseModel):
     max_chars: int = Field(default=20_000_000, ge=1000,
                            description="characters of text one file may yield")
     max_depth: int = Field(default=200, ge=8, description="nesting depth of HTML elements")
+    lease_seconds: float = Field(
+        default=120.0, ge=1, le=3600,
+        description="an ingest's lease on its document, renewed while it runs; a lease "
+        "left to expire (its process died) is cleared by the start-up reconcile",
+    )
+    reconcile_seconds: float = Field(
+        default=600.0, ge=0,
+        description="a server reconciles the database with the vector store at start-up and "
+        "then this often (0: only at start-up)",
+    )
 
 
 class OcrSettings(BaseModel):
@@ -260,6 +270,11 @@ class ApiSettings(BaseModel):
     background_upload_bytes: int = Field(
         default=10 * 1024 * 1024, ge=1,
         description="uploads larger than this are ingested as a background job",
+    )
+    max_pending_uploads: int = Field(
+        default=8, ge=1,
+        description="uploads of one user being received or waiting to be ingested (API and "
+        "web); one more is refused with 429",
     )
     warm_up: bool = Field(
         default=True,

@@ -17,11 +17,13 @@ logger = logging.getLogger(__name__)
 
 HTTP_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "file_too_large",
-              415: "unsupported_type", 422: "invalid_input", 503: "busy"}
+              415: "unsupported_type", 422: "invalid_input", 429: "too_many_requests",
+              503: "busy"}
 DESCRIPTIONS = {401: "No or an invalid API token", 403: "The role does not allow it",
                 404: "Unknown workspace, id or route", 409: "The state does not allow it",
                 413: "The upload is over the size limit", 415: "Unsupported file type",
-                422: "Invalid request or input", 500: "Internal error",
+                422: "Invalid request or input",
+                429: "Too many uploads of this user waiting to be ingested", 500: "Internal error",
                 503: "Busy: every database connection in use; retry after Retry-After s"}
 
 

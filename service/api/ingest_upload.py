@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 
 from service.api.schemas.documents import DocumentPublic, UploadPublic
-from service.api.upload import ReceivedFile
 from service.domain.document import DocumentInfo
 from service.domain.jobs import JobControl
 from service.errors import RejectedFileError
@@ -13,6 +12,7 @@ from service.pipeline.context import PipelineContext
 from service.pipeline.documents import find_document
 from service.pipeline.ingest import Ingestor
 from service.pipeline.ingest_stages import validate
+from service.pipeline.upload import ReceivedFile
 
 
 def document_public(document: DocumentInfo) -> DocumentPublic:

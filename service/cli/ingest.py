@@ -14,6 +14,8 @@ from service.cli.options import JsonOpt, WorkspaceOpt, open_context
 from service.cli.output import EXIT_FAILED, emit_json, stderr, stdout, with_errors
 from service.pipeline.documents import delete_document, workspace_documents
 from service.pipeline.ingest import Ingestor, IngestOutcome, expand_paths
+from service.pipeline.ingest_lease import BeingIngestedError
+from service.pipeline.ingest_reconcile import reconcile
 from service.pipeline.search import search as search_chunks
 
 app = typer.Typer()
@@ -49,6 +51,7 @@ def ingest(
 ) -> None:
     """Parse, chunk, embed and index documents into a workspace."""
     context = open_context(workspace, writes=True)
+    reconcile(context)  # what an ingest killed earlier left behind
     files = list(expand_paths(paths))
     ingestor = Ingestor(context, workspace, cli_actor())
     outcomes: list[IngestOutcome] = []
@@ -58,7 +61,10 @@ def ingest(
         task = progress.add_task("ingesting", total=len(files))
         for path, name in files:
             progress.update(task, description=f"ingesting {name[-40:]}")
-            outcome = ingestor.ingest(path, name)
+            try:
+                outcome = ingestor.ingest(path, name)
+            except BeingIngestedError as error:
+                outcome = IngestOutcome(str(path), name, "rejected", error=error.message)
             if outcome.status == "rejected":
                 progress.console.print(f"[red]rejected[/] {name}: {outcome.error}", highlight=False)
             outcomes.append(outcome)

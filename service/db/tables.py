@@ -23,6 +23,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+PENDING = "pending"
+READY = "ready"
+
+
 class Base(DeclarativeBase):
     """Declarative base for every table."""
 
@@ -60,6 +64,12 @@ class DocumentRow(Base):
     chunks: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # "pending" until its vectors are stored; only "ready" documents are ever shown
+    state: Mapped[str] = mapped_column(String(10), default=READY, server_default=READY)
+    # set while an ingest writes this document (new, or replacing it): who, and until when
+    lease_holder: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True)
 
     workspace: Mapped[WorkspaceRow] = relationship(back_populates="documents")
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from service.db import DocumentRow
-from service.db.documents import count_references, get_document, list_documents
+from service.db.documents import count_references, get_document, list_documents, take_lease
+from service.db.tables import utcnow
 from service.db.workspaces import get_workspace
 from service.domain.document import DocumentInfo
 from service.errors import NotFoundError
 from service.pipeline.audit import SYSTEM_ACTOR, record, workspace_target
 from service.pipeline.context import PipelineContext
 from service.pipeline.ingest import ORIGINALS, document_facts
+from service.pipeline.ingest_lease import BeingIngestedError, lease_until, new_holder
 
 
 def _info(row: DocumentRow) -> DocumentInfo:
@@ -58,13 +60,19 @@ def original_path(context: PipelineContext, document: DocumentInfo) -> Path:
 def delete_document(
     context: PipelineContext, workspace: str, document_id: str, actor: str = SYSTEM_ACTOR
 ) -> None:
-    """Remove a document, its chunks, and its original unless another document shares it."""
+    """Remove a document, its chunks, and its original unless another document shares it.
+
+    The row goes first (under a lease, so no ingest is replacing it meanwhile), then its
+    chunks: a kill in between leaves chunks that no row owns, which the reconcile removes.
+    """
     with context.sessions() as session:
         space = get_workspace(session, workspace)
         row = None if space is None else get_document(session, space.id, document_id)
         if row is None:
             raise _missing(workspace, document_id)
-        context.store.delete_document(workspace, document_id, keep=set())
+        now = utcnow()
+        if not take_lease(session, document_id, new_holder(), now, lease_until(60, now)):
+            raise BeingIngestedError(row.display_name)
         session.delete(row)
         record(session, actor, "document.deleted",
                workspace_target(workspace, f"document:{document_id}"), document_facts(row), None)
@@ -72,3 +80,4 @@ def delete_document(
         if count_references(session, row.stored_path) == 0:
             (context.settings.data_dir / ORIGINALS / row.stored_path).unlink(missing_ok=True)
         session.commit()
+    context.store.delete_document(workspace, document_id, keep=set())

@@ -1,26 +1,38 @@
-"""Ingestion: validate ▸ parse ▸ chunk ▸ hash/dedupe ▸ index ▸ record, per file."""
+"""Ingestion: validate ▸ claim ▸ parse ▸ chunk ▸ index ▸ show, per file (see ``Ingestor``)."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 from service.components.parsers import split_sentences
-from service.db import DocumentRow, Session
-from service.db.documents import find_document, get_document
-from service.db.tables import utcnow
-from service.db.workspaces import get_or_create_workspace, get_workspace
+from service.db import DocumentRow
+from service.db.documents import (
+    document_exists,
+    find_document,
+    held_document,
+    insert_pending,
+    release_lease,
+    take_lease,
+)
+from service.db.tables import PENDING, READY, utcnow
+from service.db.workspaces import get_or_create_workspace
 from service.domain.evidence import Chunk, Passage, Sentence
-from service.errors import RejectedFileError
+from service.domain.visibility import chunk_id
+from service.errors import ConflictError, RejectedFileError
 from service.pipeline.audit import SYSTEM_ACTOR, record, workspace_target
 from service.pipeline.context import PipelineContext
 from service.pipeline.evidence_kind import TABULAR, classify_document, kind_from_content
+from service.pipeline.ingest_lease import BeingIngestedError, LeaseKeeper, lease_until, new_holder
 from service.pipeline.ingest_stages import (
     ChunkedFile,
     ValidatedFile,
+    original_name,
     parse_and_chunk,
     store_original,
     validate,
@@ -29,6 +41,7 @@ from service.pipeline.screening import is_injection
 
 Status = Literal["indexed", "unchanged", "rejected"]
 ORIGINALS = "originals"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,7 @@ def build_chunks(
     document_kind = classify_document(name, title, file.doc_type)
     return [
         Chunk(
-            chunk_id=f"{document_id}:{file.sha256[:12]}:{index:05d}",
+            chunk_id=chunk_id(document_id, file.sha256, index),
             workspace=workspace,
             document_id=document_id,
             document=name,
@@ -86,8 +99,32 @@ def embedding_text(chunk: Passage) -> str:
     return f"{chunk.heading}\n{chunk.text}" if chunk.headings else chunk.text
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A document this ingest holds the lease on; ``keep`` is its ready version's chunks."""
+
+    document_id: str
+    holder: str
+    keep: frozenset[str]
+
+
+def ready_chunk_ids(row: DocumentRow) -> frozenset[str]:
+    """The chunk ids of the version a ready row shows (none for a pending row)."""
+    if row.state != READY:
+        return frozenset()
+    return frozenset(chunk_id(row.id, row.content_hash, n) for n in range(row.chunks))
+
+
 class Ingestor:
-    """Ingests files into one workspace of the pipeline's stores."""
+    """Ingests files into one workspace of the pipeline's stores.
+
+    The transaction story of one file: the document row is written first (pending, or the
+    ready row being replaced) with a lease this process renews; then its chunks go to the
+    store under a new version that nothing shows; then, in one commit, the row becomes ready
+    with that version; then the old version's chunks go and the lease is given back. On any
+    failure the new version's chunks are removed, and a pending row too; a kill leaves a
+    lease that expires, and the start-up reconcile clears what it held.
+    """
 
     def __init__(
         self, context: PipelineContext, workspace: str, actor: str = SYSTEM_ACTOR
@@ -98,37 +135,72 @@ class Ingestor:
         self._originals = context.settings.data_dir / ORIGINALS
 
     def ingest(self, path: Path, display_name: str) -> IngestOutcome:
-        """Run the stages on one file; a rejection leaves everything stored as it was."""
+        """Run the stages on one file; a rejection leaves everything stored as it was.
+
+        BeingIngestedError (409) if another upload of the same name holds the document.
+        """
         limits = self._context.settings.ingest
         try:
             validated = validate(path, limits)
-            with self._context.sessions() as session:
-                workspace = get_workspace(session, self._workspace)
-                existing = None if workspace is None else find_document(
-                    session, workspace.id, display_name
-                )
-            if existing is not None and existing.content_hash == validated.sha256:
-                return IngestOutcome(
-                    str(path), display_name, "unchanged", existing.id, existing.chunks
-                )
-            # parsing and embedding are slow: no database connection is held meanwhile
-            chunked = parse_and_chunk(validated, limits, self._context.settings.ocr)
-            document_id = existing.id if existing else str(uuid.uuid4())
-            self._index(document_id, display_name, validated, chunked)
-            with self._context.sessions() as session:
-                workspace = get_or_create_workspace(session, self._workspace)
-                stored = get_document(session, workspace.id, document_id)
-                self._record(
-                    session, workspace.id, stored, document_id, display_name, validated, chunked
-                )
-                session.commit()
+            claim = self._claim(display_name, validated)
+            if isinstance(claim, IngestOutcome):
+                return claim
+            with LeaseKeeper(self._context.sessions, claim.document_id, claim.holder,
+                             limits.lease_seconds):
+                try:
+                    # parsing and embedding are slow: no database connection is held meanwhile
+                    chunked = parse_and_chunk(validated, limits, self._context.settings.ocr)
+                    chunks = self._index(claim.document_id, display_name, validated, chunked)
+                    self._finish(claim, display_name, validated, chunked, chunks)
+                except BaseException:
+                    self._abandon(claim)
+                    raise
         except RejectedFileError as error:
             return IngestOutcome(str(path), display_name, "rejected", error=error.message)
-        return IngestOutcome(str(path), display_name, "indexed", document_id, len(chunked.chunks))
+        return IngestOutcome(
+            str(path), display_name, "indexed", claim.document_id, len(chunked.chunks))
+
+    def _claim(self, name: str, file: ValidatedFile) -> Claim | IngestOutcome:
+        """Write the pending row, or lease the ready one; "unchanged" if there is nothing to do."""
+        holder = new_holder()
+        seconds = self._context.settings.ingest.lease_seconds
+        for _attempt in range(2):
+            with self._context.sessions() as session:
+                workspace = get_or_create_workspace(session, self._workspace)
+                existing = find_document(session, workspace.id, name)
+                now = utcnow()
+                if existing is None:
+                    row = self._pending_row(workspace.id, name, file, holder, lease_until(seconds))
+                    if not insert_pending(session, row):
+                        continue  # another upload wrote its row first: look again
+                    return Claim(row.id, holder, frozenset())
+                if (existing.state == READY and existing.lease_holder is None
+                        and existing.content_hash == file.sha256):
+                    return IngestOutcome(
+                        str(file.path), name, "unchanged", existing.id, existing.chunks)
+                claim = Claim(existing.id, holder, ready_chunk_ids(existing))
+                if not take_lease(session, existing.id, holder, now, lease_until(seconds, now)):
+                    raise BeingIngestedError(name)
+                session.commit()
+            # an expired holder may have left chunks of its own version: they go first
+            self._context.store.delete_document(self._workspace, claim.document_id,
+                                                keep=set(claim.keep))
+            return claim
+        raise BeingIngestedError(name)
+
+    def _pending_row(
+        self, workspace_id: int, name: str, file: ValidatedFile, holder: str, until: datetime
+    ) -> DocumentRow:
+        return DocumentRow(
+            id=str(uuid.uuid4()), workspace_id=workspace_id, display_name=name, state=PENDING,
+            lease_holder=holder, lease_expires_at=until, source_path=str(file.path.resolve()),
+            content_hash=file.sha256, size_bytes=file.size, doc_type=file.doc_type.value,
+            stored_path=original_name(file), chunks=0,
+        )
 
     def _index(
         self, document_id: str, name: str, file: ValidatedFile, chunked: ChunkedFile
-    ) -> None:
+    ) -> list[Chunk]:
         chunks = build_chunks(self._workspace, document_id, name, file, chunked)
         sentences = [
             Sentence(
@@ -149,35 +221,66 @@ class Ingestor:
         store = self._context.store
         store.add(self._workspace, chunks, embed([embedding_text(p) for p in chunked.chunks]))
         store.add_sentences(self._workspace, sentences, embed([s.text for s in sentences]))
-        store.delete_document(self._workspace, document_id, keep={c.chunk_id for c in chunks})
+        return chunks
 
-    def _record(
-        self,
-        session: Session,
-        workspace_id: int,
-        existing: DocumentRow | None,
-        document_id: str,
-        name: str,
-        file: ValidatedFile,
-        chunked: ChunkedFile,
+    def _finish(
+        self, claim: Claim, name: str, file: ValidatedFile, chunked: ChunkedFile,
+        chunks: list[Chunk],
     ) -> None:
-        before = document_facts(existing) if existing else None
-        stored = store_original(file, self._originals).name
-        row = existing or DocumentRow(id=document_id, workspace_id=workspace_id, display_name=name)
-        row.source_path = str(file.path.resolve())
-        row.content_hash = file.sha256
-        row.size_bytes = file.size
-        row.doc_type = file.doc_type.value
-        row.stored_path = stored
-        row.pages = chunked.parsed.pages
-        row.chunks = len(chunked.chunks)
-        row.updated_at = utcnow()
-        session.add(row)
-        record(
-            session, self._actor, "document.replaced" if existing else "document.indexed",
-            workspace_target(self._workspace, f"document:{document_id}"),
-            before, document_facts(row),
-        )
+        """Show the new version (one commit), then drop the old one's chunks and the lease."""
+        store_original(file, self._originals)
+        with self._context.sessions() as session:
+            row = held_document(session, claim.document_id, claim.holder)
+            if row is None:
+                raise ConflictError(f"{name}: the ingest lost its lease on the document "
+                                    "(it took longer than ASSAY_INGEST__LEASE_SECONDS to renew)")
+            before = document_facts(row) if row.state == READY else None
+            row.state = READY
+            row.source_path = str(file.path.resolve())
+            row.content_hash = file.sha256
+            row.size_bytes = file.size
+            row.doc_type = file.doc_type.value
+            row.stored_path = original_name(file)
+            row.pages = chunked.parsed.pages
+            row.chunks = len(chunked.chunks)
+            row.updated_at = utcnow()
+            record(
+                session, self._actor, "document.replaced" if before else "document.indexed",
+                workspace_target(self._workspace, f"document:{claim.document_id}"),
+                before, document_facts(row),
+            )
+            session.commit()
+        self._context.store.delete_document(
+            self._workspace, claim.document_id, keep={c.chunk_id for c in chunks})
+        with self._context.sessions() as session:
+            release_lease(session, claim.document_id, claim.holder)
+            session.commit()
+
+    def _abandon(self, claim: Claim) -> None:
+        """Remove what this ingest wrote: its version's chunks, and the row if it was new.
+
+        Nothing is touched while the lease is someone else's (a row gone for good, though,
+        takes all its chunks along); if this fails too, the lease expires and the reconcile
+        clears it.
+        """
+        try:
+            with self._context.sessions() as session:
+                row = held_document(session, claim.document_id, claim.holder)
+                if row is None and document_exists(session, claim.document_id):
+                    return
+                keep = frozenset() if row is None else ready_chunk_ids(row)
+            self._context.store.delete_document(self._workspace, claim.document_id,
+                                                keep=set(keep))
+            with self._context.sessions() as session:
+                row = held_document(session, claim.document_id, claim.holder)
+                if row is not None and row.state == PENDING:
+                    session.delete(row)
+                elif row is not None:
+                    release_lease(session, claim.document_id, claim.holder)
+                session.commit()
+        except Exception:
+            logger.warning("cleaning up the failed ingest of %s failed; the reconcile will",
+                           claim.document_id, exc_info=True)
 
 
 def document_facts(row: DocumentRow) -> dict[str, object]:

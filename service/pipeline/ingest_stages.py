@@ -81,13 +81,21 @@ def parse_and_chunk(
     return ChunkedFile(parsed=parsed, chunks=chunks)
 
 
+def original_name(file: ValidatedFile) -> str:
+    """The original's file name in the store: its content hash and suffix."""
+    return f"{file.sha256}{file.path.suffix.lower()}"
+
+
 def store_original(file: ValidatedFile, originals: Path) -> Path:
-    """Keep the original bytes, content-addressed, written atomically; returns its path."""
+    """Keep the original bytes, content-addressed, written atomically; returns its path.
+
+    Written every time, even when present: a delete elsewhere that counted no reference to
+    it before this ingest's row was written may have just unlinked it.
+    """
     originals.mkdir(parents=True, exist_ok=True)
-    target = originals / f"{file.sha256}{file.path.suffix.lower()}"
-    if not target.exists():
-        handle, temporary = tempfile.mkstemp(dir=originals, prefix=".incoming-")
-        os.close(handle)
-        shutil.copyfile(file.path, temporary)
-        os.replace(temporary, target)
+    target = originals / original_name(file)
+    handle, temporary = tempfile.mkstemp(dir=originals, prefix=".incoming-")
+    os.close(handle)
+    shutil.copyfile(file.path, temporary)
+    os.replace(temporary, target)
     return target

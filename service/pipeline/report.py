@@ -27,6 +27,7 @@ from service.domain.review import RequirementReview, ReviewState
 from service.errors import AssayError
 from service.pipeline.context import PipelineContext
 from service.pipeline.review import effective_status, open_assessment
+from service.pipeline.visible import visible_documents
 
 
 def load_assessment(
@@ -155,5 +156,6 @@ def build_report(
             return ()
 
     top_level = max(step.value for step in registry.scale(header.scale).levels)
-    screened = [c for c in context.store.chunks(workspace) if c.screened]
+    shown = context.store.chunks(workspace, visible=visible_documents(context, workspace))
+    screened = [c for c in shown if c.screened]
     return summarise(header, proposals, reviews, typical_evidence, top_level, screened)

@@ -24,6 +24,7 @@ from service.domain.catalog import FacetKind, Requirement
 from service.domain.evidence import Chunk, Evidence, EvidenceKind
 from service.pipeline.context import PipelineContext
 from service.pipeline.score.matching import claim
+from service.pipeline.visible import visible_documents
 
 RRF_K = 60
 
@@ -58,13 +59,17 @@ def fuse(rankings: list[list[str]]) -> dict[str, float]:
 
 
 class Retriever:
-    """Retrieves evidence from one workspace; build one per run (the BM25 index is derived)."""
+    """Retrieves evidence from one workspace; build one per run (the BM25 index is derived).
+
+    It sees the ready documents as they were when it was built, never a pending one.
+    """
 
     def __init__(self, context: PipelineContext, workspace: str, params: RetrievalParams) -> None:
         self._context = context
         self._workspace = workspace
         self.params = params
-        chunks = context.store.chunks(workspace)
+        self._visible = visible_documents(context, workspace)
+        chunks = context.store.chunks(workspace, visible=self._visible)
         self._chunks: dict[str, Chunk] = {c.chunk_id: c for c in chunks}
         usable = [c for c in chunks if not c.screened]
         self._lexical = LexicalIndex(
@@ -135,10 +140,11 @@ class Retriever:
         queries = requirement_queries(requirement)
         vectors = self.vectors(queries)
         store, k = self._context.store, self.params.candidates
-        dense = store.query(self._workspace, vectors, k)
+        dense = store.query(self._workspace, vectors, k, visible=self._visible)
         practice = [claim(f.text) for f in requirement.facets if f.kind != FacetKind.DOCUMENTATION]
         if practice:
-            dense += store.query(self._workspace, self.vectors(practice), k, EvidenceKind.RECORD)
+            dense += store.query(self._workspace, self.vectors(practice), k, EvidenceKind.RECORD,
+                                 self._visible)
         lexical = self._lexical.search(" ".join(queries), k)
         fused = fuse([[h.chunk.chunk_id for h in hits] for hits in dense]
                      + [[chunk_id for chunk_id, _ in lexical]])

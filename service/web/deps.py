@@ -70,10 +70,14 @@ VisitorDep = Annotated[Visitor, Depends(signed_in)]
 
 
 async def checked_visitor(request: Request, visitor: VisitorDep) -> Visitor:
-    """The signed-in user of a state-changing request that carries their CSRF token."""
+    """The signed-in user of a state-changing request that carries their CSRF token.
+
+    The token comes in the X-CSRF-Token header, or as a field of a small urlencoded form;
+    a multipart body (an upload) is never read for it: it must use the header.
+    """
     given = request.headers.get(CSRF_HEADER)
     if given is None and request.headers.get("content-type", "").startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
+        "application/x-www-form-urlencoded"
     ):
         value = (await request.form()).get(CSRF_FIELD)
         given = value if isinstance(value, str) else None

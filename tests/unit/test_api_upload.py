@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,8 +12,8 @@ from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
 from service.api.errors import install_error_handlers
-from service.api.upload import receive_upload, safe_name
 from service.errors import InvalidInputError
+from service.pipeline.upload import receive_upload, safe_name, sweep_uploads, upload_folder
 
 LIMIT = 1000
 
@@ -92,3 +94,12 @@ def test_bad_uploads_are_422(client: TestClient, headers: dict[str, str], conten
     response = client.post("/upload", content=content, headers=headers)
     assert response.status_code == 422, response.text
     assert message in response.json()["error"]["message"]
+
+
+def test_upload_folders_of_dead_work_are_swept(tmp_path: Path) -> None:
+    old = upload_folder(tmp_path, "axel", limit=5)
+    fresh = upload_folder(tmp_path, "axel", limit=5)
+    day_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (day_ago, day_ago))
+    assert sweep_uploads(tmp_path) == 1
+    assert [p.exists() for p in (old, fresh)] == [False, True]

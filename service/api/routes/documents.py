@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import uuid
 from functools import partial
 
 from fastapi import APIRouter, Request, Response
@@ -15,22 +14,21 @@ from service.api.errors import error_responses
 from service.api.ingest_upload import document_public, ingest_job, ingest_received
 from service.api.schemas.documents import UPLOAD_BODY, DocumentList, DocumentPublic, UploadPublic
 from service.api.schemas.jobs import JobPublic
-from service.api.upload import receive_upload
 from service.pipeline.documents import (
     delete_document,
     find_document,
     original_path,
     workspace_documents,
 )
+from service.pipeline.upload import receive_upload, upload_folder
 
 router = APIRouter(prefix="/workspaces/{slug}/documents", tags=["documents"])
-UPLOADS = "uploads"
 
 
 @router.post(
     "", status_code=201, response_model=UploadPublic, openapi_extra=UPLOAD_BODY,
     responses={202: {"model": JobPublic, "description": "A large upload, ingested as a job"},
-               **error_responses(401, 403, 404, 413, 415, 422)},
+               **error_responses(401, 403, 404, 413, 415, 422, 429)},
 )
 async def upload_document(
     slug: AssessorSlug, request: Request, services: ServicesDep, context: ContextDep,
@@ -38,7 +36,7 @@ async def upload_document(
 ) -> UploadPublic | JSONResponse:
     """Upload a file (multipart field ``file``); a large one is ingested as a background job."""
     settings = services.settings
-    folder = settings.data_dir / UPLOADS / uuid.uuid4().hex
+    folder = upload_folder(settings.data_dir, user.name, settings.api.max_pending_uploads)
     received = await receive_upload(request, folder, settings.ingest.max_file_bytes)
     if received.size > settings.api.background_upload_bytes:
         # the job outlives the request: it gets the app's context, not the unit of work

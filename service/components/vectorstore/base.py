@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from service.domain.evidence import Chunk, EvidenceKind, SearchHit, Sentence
+from service.domain.visibility import Visible
 
 
 class VectorStore(Protocol):
@@ -30,12 +31,21 @@ class VectorStore(Protocol):
         vectors: list[list[float]],
         k: int,
         kind: EvidenceKind | None = None,
+        visible: Visible | None = None,
     ) -> list[list[SearchHit]]:
-        """For each vector, the ``k`` nearest unscreened chunks (of one kind, if given)."""
+        """For each vector, the ``k`` nearest unscreened chunks (of one kind, if given).
+
+        With ``visible``, only chunks of the shown documents' current versions.
+        """
         ...
 
-    def chunks(self, workspace: str, ids: list[str] | None = None) -> list[Chunk]:
-        """The chunks with these ids (all of the workspace's for None), in index order."""
+    def chunks(
+        self, workspace: str, ids: list[str] | None = None, visible: Visible | None = None
+    ) -> list[Chunk]:
+        """The chunks with these ids (all of the workspace's for None), in index order.
+
+        With ``visible``, only those of the shown documents' current versions.
+        """
         ...
 
     def chunk_vectors(self, workspace: str, ids: list[str]) -> dict[str, list[float]]:
@@ -50,4 +60,16 @@ class VectorStore(Protocol):
 
     def count(self, workspace: str) -> int:
         """How many chunks the workspace holds."""
+        ...
+
+    def workspaces(self) -> list[str]:
+        """The workspaces the store holds vectors for."""
+        ...
+
+    def chunk_owners(self, workspace: str) -> dict[str, str]:
+        """Every chunk id the workspace holds (as chunk or sentence), with its document id."""
+        ...
+
+    def delete_chunks(self, workspace: str, chunk_ids: list[str]) -> None:
+        """Delete these chunks and their sentences."""
         ...

@@ -20,6 +20,7 @@ from service.components.vectorstore.chroma_records import (
     sentence_metadata,
 )
 from service.domain.evidence import Chunk, EvidenceKind, SearchHit, Sentence
+from service.domain.visibility import Visible
 from service.errors import ConflictError
 
 BATCH = 1000
@@ -59,11 +60,14 @@ def http_client(host: str, port: int) -> ClientAPI:
     )
 
 
-def _unscreened(kind: EvidenceKind | None) -> Where:
-    """Only chunks that passed screening, optionally of one kind."""
-    if kind is None:
-        return {"screened": False}
-    return {"$and": [{"screened": False}, {"kind": kind.value}]}
+def _unscreened(kind: EvidenceKind | None, visible: Visible | None) -> Where:
+    """Only chunks that passed screening, optionally of one kind and of shown documents."""
+    clauses: list[Where] = [{"screened": False}]
+    if kind is not None:
+        clauses.append({"kind": kind.value})
+    if visible is not None:
+        clauses.append({"document_id": {"$in": visible.documents}})  # type: ignore[dict-item]
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def _batches(items: list[Any]) -> Iterator[slice]:
@@ -155,12 +159,20 @@ class ChromaStore:
         vectors: list[list[float]],
         k: int,
         kind: EvidenceKind | None = None,
+        visible: Visible | None = None,
     ) -> list[list[SearchHit]]:
-        """Nearest chunks by cosine similarity (clipped to [0, 1]), one list per vector."""
+        """Nearest chunks by cosine similarity (clipped to [0, 1]), one list per vector.
+
+        With ``visible``, only chunks of the current version of ready documents: while a
+        replacement is being written, twice ``k`` are fetched and the new version's dropped.
+        """
+        if visible is not None and not visible.prefixes:
+            return [[] for _ in vectors]
+        fetch = 2 * k if visible is not None and visible.replacing else k
         result = self._chunks(workspace).query(
             query_embeddings=vectors,  # type: ignore[arg-type]
-            n_results=k,
-            where=_unscreened(kind),
+            n_results=fetch,
+            where=_unscreened(kind, visible),
             include=["documents", "metadatas", "distances"],
         )
         rows = zip(
@@ -177,12 +189,18 @@ class ChromaStore:
                     score=min(1.0, max(0.0, 1.0 - dist)),
                 )
                 for chunk_id, text, meta, dist in zip(ids, texts, metas, dists, strict=True)
-            ]
+                if visible is None or visible.shows(chunk_id, str(meta["document_id"]))
+            ][:k]
             for ids, texts, metas, dists in rows
         ]
 
-    def chunks(self, workspace: str, ids: list[str] | None = None) -> list[Chunk]:
-        """Chunks by id, or all of the workspace's, ordered by document and position."""
+    def chunks(
+        self, workspace: str, ids: list[str] | None = None, visible: Visible | None = None
+    ) -> list[Chunk]:
+        """Chunks by id, or all of the workspace's, ordered by document and position.
+
+        With ``visible``, only those of the shown documents' current versions.
+        """
         if ids is not None and not ids:
             return []
         found = self._chunks(workspace).get(ids=ids, include=["documents", "metadatas"])
@@ -191,6 +209,7 @@ class ChromaStore:
         chunks = [
             chunk_from_record(chunk_id, text, meta)
             for chunk_id, text, meta in zip(found["ids"], texts, metas, strict=True)
+            if visible is None or visible.shows(chunk_id, str(meta["document_id"]))
         ]
         return sorted(chunks, key=lambda c: (c.document, c.index))
 
@@ -225,3 +244,28 @@ class ChromaStore:
     def count(self, workspace: str) -> int:
         """The number of chunks in the workspace's collection."""
         return self._chunks(workspace).count()
+
+    def workspaces(self) -> list[str]:
+        """The workspaces that have a chunk or sentence collection in the store."""
+        names = {c.name if hasattr(c, "name") else str(c) for c in self._client.list_collections()}
+        return sorted({name.removeprefix(prefix) for name in names
+                       for prefix in (CHUNKS_PREFIX, SENTENCES_PREFIX) if name.startswith(prefix)})
+
+    def chunk_owners(self, workspace: str) -> dict[str, str]:
+        """Every chunk id held for the workspace (chunks and sentences alike) with its document."""
+        owners: dict[str, str] = {}
+        for collection, owner in ((self._chunks(workspace), None),
+                                  (self._sentences(workspace), "chunk_id")):
+            found = collection.get(include=["metadatas"])
+            for record_id, meta in zip(found["ids"], found["metadatas"] or [], strict=True):
+                chunk_id = record_id if owner is None else str(meta[owner])
+                owners[chunk_id] = str(meta["document_id"])
+        return owners
+
+    def delete_chunks(self, workspace: str, chunk_ids: list[str]) -> None:
+        """Delete these chunks and their sentences."""
+        for part in _batches(chunk_ids):
+            batch = chunk_ids[part]
+            self._chunks(workspace).delete(ids=batch)
+            self._sentences(workspace).delete(
+                where={"chunk_id": {"$in": batch}})  # type: ignore[dict-item]

@@ -21,6 +21,7 @@ from service.pipeline.prompting import evidence_block, fence
 from service.pipeline.retrieve import Retriever, requirement_queries
 from service.pipeline.score.citations import quote_in
 from service.pipeline.scoring_setup import retrieval_params
+from service.pipeline.visible import visible_documents
 
 MAX_PASSAGES = 3
 QUOTE_FLOOR = 0.45  # a passage whose nearest sentence is further than this is not used
@@ -104,7 +105,8 @@ class EvidenceFinder:
         if not topic.strip() or store.count(self._workspace) == 0:
             return []
         vector = self._context.embedder.embed([topic])
-        hits = store.query(self._workspace, vector, self._params.candidates)[0]
+        visible = visible_documents(self._context, self._workspace)
+        hits = store.query(self._workspace, vector, self._params.candidates, visible=visible)[0]
         evidence = [Evidence(chunk=hit.chunk, score=hit.score) for hit in hits
                     if hit.score >= self._params.floor and not hit.chunk.screened]
         return self._quotes(evidence[:MAX_PASSAGES], vector)

@@ -1,26 +1,45 @@
 """Streamed uploads: a multipart body written to disk in chunks, its size checked as it comes.
 
-The body is never held in memory or spooled before the check: the first byte over
-``ingest.max_file_bytes`` ends the upload with 413.
+The one upload path of the API and the web pages. The body is never held in memory or
+spooled before the check: the first byte over ``ingest.max_file_bytes`` ends the upload
+with 413. The file keeps its client-given name, made safe by ``safe_name``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
+import time
+import uuid
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
-from fastapi import Request
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from service.errors import FileTooLargeError, InvalidInputError
+from service.errors import FileTooLargeError, InvalidInputError, TooManyRequestsError
 
 FIELD = "file"
+UPLOADS = "uploads"  # the data dir's folder of uploads being received or ingested
+STALE_UPLOAD_SECONDS = 24 * 3600  # an upload folder this old belongs to no live work
 ENVELOPE_BYTES = 64 * 1024  # room for the multipart headers and boundaries
 UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class StreamedRequest(Protocol):
+    """What is read of a request: its headers and its body as it arrives (Starlette's)."""
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The request headers."""
+        ...
+
+    def stream(self) -> AsyncIterator[bytes]:
+        """The body, chunk by chunk."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -38,6 +57,36 @@ def safe_name(raw: str) -> str:
     if name in ("", ".", "..") or len(name) > 255:
         raise InvalidInputError(f"the uploaded file needs a usable file name, not {raw!r}")
     return name
+
+
+def upload_folder(data_dir: Path, user: str, limit: int) -> Path:
+    """A new folder for one upload of ``user``; 429 if ``limit`` of theirs are pending.
+
+    Each upload keeps its folder until its ingest ends (a background job's too), so the
+    user's folders count what is being received or waits to be ingested, in every process
+    that shares the data dir. The folder is made first and counted after, so that two
+    uploads at once can never both pass the limit.
+    """
+    uploads = data_dir / UPLOADS
+    owner = hashlib.sha256(user.encode()).hexdigest()[:16]
+    folder = uploads / f"{owner}-{uuid.uuid4().hex}"
+    folder.mkdir(parents=True)
+    if sum(1 for _ in uploads.glob(f"{owner}-*")) > limit:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise TooManyRequestsError(
+            f"you have {limit} uploads waiting to be ingested, the most allowed "
+            "(ASSAY_API__MAX_PENDING_UPLOADS); upload more when one of them has finished")
+    return folder
+
+
+def sweep_uploads(data_dir: Path, older_than: float = STALE_UPLOAD_SECONDS) -> int:
+    """Remove upload folders left by work that died (older than ``older_than`` seconds)."""
+    removed, cutoff = 0, time.time() - older_than
+    for folder in (data_dir / UPLOADS).glob("*"):
+        if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 class _Receiver:
@@ -97,14 +146,16 @@ class _Receiver:
             self._sink.close()
 
 
-def _boundary(request: Request) -> bytes:
+def _boundary(request: StreamedRequest) -> bytes:
     kind, options = parse_options_header(request.headers.get("content-type", ""))
     if kind != b"multipart/form-data" or not options.get(b"boundary"):
         raise InvalidInputError("an upload must be multipart/form-data with a 'file' part")
     return options[b"boundary"]
 
 
-async def receive_upload(request: Request, folder: Path, max_bytes: int) -> ReceivedFile:
+async def receive_upload(
+    request: StreamedRequest, folder: Path, max_bytes: int
+) -> ReceivedFile:
     """Stream the request's ``file`` part into ``folder``; 413 as soon as it is too large."""
     boundary = _boundary(request)
     declared = request.headers.get("content-length", "")

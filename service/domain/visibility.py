@@ -1,0 +1,42 @@
+"""Which stored chunks may be shown: those of ready documents, in their current version.
+
+A chunk's id is ``<document id>:<first 12 hex of the content hash>:<index>``, so the version
+a chunk belongs to is in its id. Chunks of a pending document, of a replacement still being
+written, or left behind by a killed ingest are never shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def chunk_prefix(document_id: str, sha256: str) -> str:
+    """The start of every chunk id of this version of the document."""
+    return f"{document_id}:{sha256[:12]}:"
+
+
+def chunk_id(document_id: str, sha256: str, index: int) -> str:
+    """The id of a version's chunk at this index."""
+    return f"{chunk_prefix(document_id, sha256)}{index:05d}"
+
+
+@dataclass(frozen=True)
+class Visible:
+    """The ready documents of a workspace, each with the chunk-id prefix of its version.
+
+    ``replacing`` says that some of them have a new version being written, whose chunks the
+    store holds under the same document id (so queries fetch more and drop them).
+    """
+
+    prefixes: dict[str, str]
+    replacing: bool = False
+
+    def shows(self, chunk_id: str, document_id: str) -> bool:
+        """Whether this chunk belongs to the current version of a ready document."""
+        prefix = self.prefixes.get(document_id)
+        return prefix is not None and chunk_id.startswith(prefix)
+
+    @property
+    def documents(self) -> list[str]:
+        """The ids of the ready documents."""
+        return sorted(self.prefixes)

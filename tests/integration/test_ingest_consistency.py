@@ -1,0 +1,279 @@
+"""The ingest transaction story on SQLite and PostgreSQL with real Chroma.
+
+A document is pending (and shown nowhere) until its vectors are stored; a failure removes
+what it wrote; a second upload of the same name meanwhile is refused with a 409; the
+reconcile clears expired work and orphan chunks but never work a live process holds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from httpx2 import Response
+from sqlalchemy import update
+
+from service.components.embedding import Embedder, FakeEmbedder
+from service.composition import Services, build_context
+from service.db import DocumentRow
+from service.db.documents import workspace_rows
+from service.db.tables import PENDING
+from service.db.workspaces import get_workspace
+from service.domain.evidence import Chunk
+from service.errors import NotFoundError
+from service.pipeline.context import PipelineContext
+from service.pipeline.documents import delete_document, find_document, workspace_documents
+from service.pipeline.ingest import Ingestor, IngestOutcome
+from service.pipeline.ingest_lease import BeingIngestedError
+from service.pipeline.ingest_reconcile import Reconciled, reconcile
+from service.pipeline.retrieve import RetrievalParams, Retriever
+from service.pipeline.search import search
+from service.settings import Settings
+from tests.api_helpers import Api, api_settings
+
+pytestmark = pytest.mark.integration
+pytest_plugins = ["tests.databases"]
+WS = "default"
+POLICY = "# Backups\n\nBackups are encrypted and copied offsite every night.\n"
+NEW_POLICY = "# Backups\n\nBackups are replicated to a second region every hour.\n"
+
+
+class GatedEmbedder:
+    """The fake embedder, stopping at its ``at``-th call until released (or failing there).
+
+    An ingest embeds twice: its chunks (stored at once), then their sentences; stopping at
+    the second call holds the ingest with its chunks in the store and its row pending.
+    """
+
+    def __init__(self, at: int = 2, fail: bool = False) -> None:
+        self.inner = FakeEmbedder()
+        self.at, self.fail = at, fail
+        self.calls = 0
+        self.reached, self.release = threading.Event(), threading.Event()
+
+    @property
+    def model_name(self) -> str:
+        return self.inner.model_name
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        self.calls += 1
+        if self.calls == self.at:
+            self.reached.set()
+            if self.fail:
+                raise RuntimeError("the embedding model stopped")
+            assert self.release.wait(60)
+        return self.inner.embed(texts)
+
+
+ContextMaker = Callable[..., PipelineContext]
+
+
+@pytest.fixture
+def make(tmp_path: Path, db_url: str) -> Iterator[ContextMaker]:
+    """Contexts over one data dir and database (as separate processes would have)."""
+
+    def factory(embedder: Embedder | None = None, lease_seconds: float = 120) -> PipelineContext:
+        settings = Settings(data_dir=tmp_path / "data", db={"url": db_url},
+                            ingest={"lease_seconds": lease_seconds})
+        return build_context(settings, embedder or FakeEmbedder())
+
+    yield factory
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / f"{uuid.uuid4().hex[:6]}-{name}"
+    path.write_text(text)
+    return path
+
+
+def rows(context: PipelineContext) -> list[DocumentRow]:
+    with context.sessions() as session:
+        space = get_workspace(session, WS)
+        return [] if space is None else list(workspace_rows(session, space.id))
+
+
+def shown_chunks(context: PipelineContext) -> list[Chunk]:
+    params = RetrievalParams(k=5, records=0, candidates=10, floor=0.0)
+    return list(Retriever(context, WS, params)._chunks.values())
+
+
+def in_thread(work: Callable[[], object]) -> tuple[threading.Thread, list[object]]:
+    result: list[object] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as error:  # the test reads it
+            result.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result
+
+
+def test_pending_document_is_shown_nowhere_and_blocks_a_second_upload(
+    make: ContextMaker, tmp_path: Path
+) -> None:
+    gated = GatedEmbedder()
+    context = make(gated)
+    path = write(tmp_path, "policy.md", POLICY)
+    thread, result = in_thread(lambda: Ingestor(context, WS).ingest(path, "policy.md"))
+    try:
+        assert gated.reached.wait(60)
+        assert context.store.count(WS) > 0  # its chunks are stored ...
+        assert [r.state for r in rows(context)] == [PENDING]
+        assert workspace_documents(context, WS) == []  # ... and shown nowhere
+        assert search(context, WS, "offsite backups", 5) == []
+        assert shown_chunks(context) == []
+        with pytest.raises(NotFoundError):
+            find_document(context, WS, rows(context)[0].id)
+        other = make()  # another process
+        again = write(tmp_path, "policy.md", NEW_POLICY)
+        with pytest.raises(BeingIngestedError, match=r"policy\.md"):
+            Ingestor(other, WS).ingest(again, "policy.md")
+        assert reconcile(other) == Reconciled()  # a live lease is never touched
+        assert context.store.count(WS) > 0
+    finally:
+        gated.release.set()
+        thread.join(60)
+    outcome = result[0]
+    assert isinstance(outcome, IngestOutcome) and outcome.status == "indexed"
+    assert [d.name for d in workspace_documents(context, WS)] == ["policy.md"]
+    assert [h.chunk.document for h in search(context, WS, "offsite backups", 5)] == ["policy.md"]
+
+
+def test_a_failed_ingest_removes_its_vectors_and_its_row(
+    make: ContextMaker, tmp_path: Path
+) -> None:
+    context = make(GatedEmbedder(fail=True))
+    with pytest.raises(RuntimeError):
+        Ingestor(context, WS).ingest(write(tmp_path, "policy.md", POLICY), "policy.md")
+    assert context.store.count(WS) == 0
+    assert rows(context) == []
+    retry = make()
+    assert Ingestor(retry, WS).ingest(write(tmp_path, "p.md", POLICY), "policy.md").status \
+        == "indexed"
+
+
+def test_a_failed_replacement_keeps_the_old_version(make: ContextMaker, tmp_path: Path) -> None:
+    context = make()
+    first = Ingestor(context, WS).ingest(write(tmp_path, "policy.md", POLICY), "policy.md")
+    before = context.store.count(WS)
+    failing = make(GatedEmbedder(fail=True))
+    with pytest.raises(RuntimeError):
+        Ingestor(failing, WS).ingest(write(tmp_path, "policy.md", NEW_POLICY), "policy.md")
+    assert context.store.count(WS) == before
+    [row] = rows(context)
+    assert (row.id, row.lease_holder, row.content_hash) == (
+        first.document_id, None, find_document(context, WS, row.id).sha256)
+    assert [h.chunk.text for h in search(context, WS, "backups", 5)] == [
+        c.text for c in shown_chunks(context)]
+
+
+def test_a_replacement_in_flight_shows_the_old_version_only(
+    make: ContextMaker, tmp_path: Path
+) -> None:
+    context = make()
+    Ingestor(context, WS).ingest(write(tmp_path, "policy.md", POLICY), "policy.md")
+    gated = GatedEmbedder()
+    replacing = make(gated)
+    path = write(tmp_path, "policy.md", NEW_POLICY)
+    thread, result = in_thread(lambda: Ingestor(replacing, WS).ingest(path, "policy.md"))
+    try:
+        assert gated.reached.wait(60)
+        assert context.store.count(WS) == 2  # both versions are stored
+        assert ["offsite" in c.text for c in shown_chunks(context)] == [True]
+        assert ["offsite" in h.chunk.text for h in search(context, WS, "backups", 5)] == [True]
+        with pytest.raises(BeingIngestedError):
+            delete_document(context, WS, rows(context)[0].id)
+    finally:
+        gated.release.set()
+        thread.join(60)
+    assert isinstance(result[0], IngestOutcome) and result[0].status == "indexed"
+    assert ["region" in c.text for c in shown_chunks(context)] == [True]
+    assert context.store.count(WS) == 1
+
+
+def test_reconcile_clears_expired_work_and_orphan_chunks(
+    make: ContextMaker, tmp_path: Path
+) -> None:
+    context = make()
+    kept = Ingestor(context, WS).ingest(write(tmp_path, "keep.md", POLICY), "keep.md")
+    gated = GatedEmbedder()
+    dying = make(gated)
+    path = write(tmp_path, "dying.md", NEW_POLICY)
+    thread, result = in_thread(lambda: Ingestor(dying, WS).ingest(path, "dying.md"))
+    assert gated.reached.wait(60)
+    # a process that dies stops renewing: here its lease is put in the past
+    with context.sessions() as session:
+        session.execute(update(DocumentRow).where(DocumentRow.state == PENDING)
+                        .values(lease_expires_at=DocumentRow.created_at))
+        session.commit()
+    orphan = Chunk(chunk_id="gone:0123456789ab:00000", workspace=WS, document_id="gone",
+                   document="gone.md", index=0, text="An orphan passage.")
+    context.store.add(WS, [orphan], context.embedder.embed([orphan.text]))
+    done = reconcile(context)
+    assert (done.pending_removed, done.chunks_removed) == (1, 1)
+    assert [r.id for r in rows(context)] == [kept.document_id]
+    assert {c.document_id for c in context.store.chunks(WS)} == {kept.document_id}
+    gated.release.set()
+    thread.join(60)
+    assert result and not isinstance(result[0], IngestOutcome)  # it lost its lease
+    assert {c.document_id for c in context.store.chunks(WS)} == {kept.document_id}
+    again = Ingestor(context, WS).ingest(path, "dying.md")
+    assert again.status == "indexed"
+    assert sorted(d.name for d in workspace_documents(context, WS)) == ["dying.md", "keep.md"]
+
+
+def test_a_second_upload_of_the_same_name_over_the_api_gets_409(
+    tmp_path: Path, db_url: str
+) -> None:
+    gated = GatedEmbedder()
+    settings = api_settings(tmp_path / "data", db_url)
+    first_path = write(tmp_path, "policy.md", POLICY)
+    second_path = write(tmp_path, "policy.md", NEW_POLICY)
+    with Api(settings, gated) as api:
+        api.workspace("acme")
+        thread, result = in_thread(lambda: api.upload("acme", first_path, name="policy.md"))
+        try:
+            assert gated.reached.wait(60)
+            second = api.upload("acme", second_path, name="policy.md")
+            assert second.status_code == 409, second.text
+            assert "policy.md" in second.json()["error"]["message"]
+            assert "being ingested" in second.json()["error"]["message"]
+            assert api.ok("GET", "/workspaces/acme/documents")["documents"] == []
+        finally:
+            gated.release.set()
+            thread.join(60)
+        first = result[0]
+        assert isinstance(first, Response) and first.status_code == 201, first
+        listed = api.ok("GET", "/workspaces/acme/documents")["documents"]
+        assert [(d["document"], d["id"]) for d in listed] == [
+            ("policy.md", first.json()["document"]["id"])]
+        assert api.upload("acme", second_path, name="policy.md").status_code == 201
+
+
+def test_a_server_reconciles_periodically(tmp_path: Path, db_url: str) -> None:
+    settings = Settings(data_dir=tmp_path / "data", db={"url": db_url},
+                        ingest={"reconcile_seconds": 0.2}, llm={"mode": "fake"})
+    services = Services(settings, embedder=FakeEmbedder())
+    services.start()
+    try:
+        context = services.context
+        orphan = Chunk(chunk_id="gone:0123456789ab:00000", workspace=WS, document_id="gone",
+                       document="gone.md", index=0, text="An orphan passage.")
+        context.store.add(WS, [orphan], context.embedder.embed([orphan.text]))
+        deadline = time.monotonic() + 30
+        while context.store.count(WS) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert context.store.count(WS) == 0
+    finally:
+        services.close()
