@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_ingest_leases"
-down_revision = "0004_audit_key_signatures"
+down_revision = "0006_assessment_scope"
 branch_labels = None
 depends_on = None
 
