@@ -18,6 +18,7 @@ from service.cli import (
     review,
     serve,
     signoff,
+    worker,
 )
 
 app = typer.Typer(
@@ -45,6 +46,7 @@ app.add_typer(admin.tokens, name="tokens")
 app.registered_commands.extend(chat.app.registered_commands)
 app.registered_commands.extend(serve.app.registered_commands)
 app.registered_commands.extend(evals.app.registered_commands)
+app.registered_commands.extend(worker.app.registered_commands)
 
 
 def main() -> None:
