@@ -23,6 +23,9 @@ from tests.real_services import Worker, chroma_server, redis_database
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 FRAMEWORK = "iso27001-2022"
 SUBSET = ["A.5.15", "A.5.18", "A.8.13"]
+# long enough to be killed or cancelled mid-way on a busy 2-core machine, short enough to
+# finish in a test: a whole-framework run there takes many minutes (bench/assess.py)
+LONGER = [f"A.5.{n}" for n in range(1, 13)]
 LEASE_SECONDS = 3
 VISIBILITY_SECONDS = 20
 
@@ -110,8 +113,8 @@ def test_upload_assess_review_export_through_a_worker(cluster: Cluster) -> None:
     assert exported.status_code == 200, exported.text
     assert all(ref in exported.text for ref in SUBSET)
 
-    # cancel through the worker: the whole framework, stopped after its first steps
-    long_job = _assess(cluster, assessor, [])
+    # cancel through the worker, after its first steps
+    long_job = _assess(cluster, assessor, LONGER)
     deadline = time.monotonic() + 300
     while api.ok("GET", f"/jobs/{long_job['id']}")["percent"] <= 0:
         assert time.monotonic() < deadline, cluster.worker.log()
@@ -129,9 +132,9 @@ def test_a_worker_killed_mid_assessment_is_replaced_and_each_requirement_propose
     api.workspace("qa")
     for name in ("access_control_policy.docx", "backup_restore_test_log_2026.csv"):
         _upload(cluster, api.admin, name)
-    job = _assess(cluster, api.admin, [])
-    deadline = time.monotonic() + 300
-    while (status := api.ok("GET", f"/jobs/{job['id']}"))["percent"] < 5.0:
+    job = _assess(cluster, api.admin, LONGER)
+    deadline = time.monotonic() + 600
+    while (status := api.ok("GET", f"/jobs/{job['id']}"))["percent"] < 10.0:
         assert status["state"] in ("queued", "running"), (status, cluster.worker.log())
         assert time.monotonic() < deadline, cluster.worker.log()
         time.sleep(0.05)
@@ -139,15 +142,13 @@ def test_a_worker_killed_mid_assessment_is_replaced_and_each_requirement_propose
     killed_at = api.ok("GET", f"/jobs/{job['id']}")
     assert killed_at["state"] == "running" and killed_at["percent"] < 100.0, killed_at
 
-    cluster.worker.start()
-    restarted = time.monotonic()
-    while (status := api.ok("GET", f"/jobs/{job['id']}"))["percent"] <= killed_at["percent"]:
-        assert time.monotonic() - restarted < 120, ("not resumed in 2 minutes",
-                                                     cluster.worker.log())
-        time.sleep(0.2)
-    done = _done(cluster, job)
+    cluster.worker.start()  # a new worker finishes it; the API process reaped the lapsed lease
+    done = cluster.api.wait(job["id"], timeout=900)
+    assert done["state"] == "done", (done, cluster.worker.log())
     proposals = api.ok("GET", f"/workspaces/qa/assessments/{done['result']}/proposals")
     refs = [p["ref_id"] for p in proposals["proposals"]]
-    results = api.ok("GET", f"/workspaces/qa/assessments/{done['result']}")["results"]
-    assert len(refs) == len(set(refs)) == len(results)
-    assert len(refs) > 100, len(refs)  # the whole framework, each requirement once
+    assert sorted(refs) == sorted(LONGER)  # each requirement proposed once
+    events = api.ok("GET", "/audit", params={"workspace": "qa", "limit": 1000})["events"]
+    runs = [e["action"] for e in events if e["target"].endswith(f"assessment:{done['result']}")]
+    assert runs[:1] == ["assessment.started"] and "assessment.resumed" in runs, runs
+    assert runs[-1] == "assessment.completed", runs
