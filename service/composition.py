@@ -165,7 +165,7 @@ class Services:
         if not isinstance(jobs, JobService):
             raise TypeError("a worker runs the database-backed job service")
         try:
-            run_worker(self.settings.jobs, jobs.execute)
+            run_worker(self.settings.jobs, jobs.execute, jobs.stopping.set)
         finally:
             self.close()
 

@@ -70,13 +70,19 @@ class CeleryDispatcher:
         self._app.close()
 
 
-def run_worker(settings: JobsSettings, run: Callable[[str], None]) -> None:
-    """Consume the queue in this process (``workers`` threads) until stopped; never returns.
+def run_worker(
+    settings: JobsSettings, run: Callable[[str], None], on_shutdown: Callable[[], None]
+) -> None:
+    """Consume the queue in this process (``workers`` threads) until stopped.
 
     Every task runs ``run(job_id)`` in this one process, so what ``run`` uses (the database
-    pool, the embedding model, the local LLM) is built once for the worker.
+    pool, the embedding model, the local LLM) is built once for the worker. As the worker
+    begins to shut down (SIGTERM), ``on_shutdown`` runs: the running jobs stop at their next
+    step and are left to another worker, instead of holding the shutdown up.
     """
     app = celery_app(settings)
+    signals = importlib.import_module("celery.signals")
+    signals.worker_shutting_down.connect(lambda **_: on_shutdown(), weak=False)
 
     @app.task(name=TASK, acks_late=True, reject_on_worker_lost=True)  # type: ignore[untyped-decorator]
     def run_job(job_id: str) -> None:
