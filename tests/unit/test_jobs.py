@@ -220,3 +220,14 @@ def test_two_processes_given_one_job_run_it_once(
     release.set()
     assert settled(first, job_id).state == JobState.DONE
     assert runs == ["run"]
+
+
+def test_celery_mode_needs_a_broker_and_the_chroma_server() -> None:
+    with pytest.raises(ValueError, match="ASSAY_JOBS__BROKER_URL"):
+        JobsSettings(mode="celery")
+    with pytest.raises(ValueError, match="redis://"):
+        JobsSettings(mode="celery", broker_url="amqp://127.0.0.1")
+    celery = {"mode": "celery", "broker_url": "redis://127.0.0.1:6379/0"}
+    with pytest.raises(ValueError, match="ASSAY_VECTORSTORE__MODE=http"):
+        Settings(jobs=celery)
+    assert Settings(jobs=celery, vectorstore={"mode": "http"}).jobs.mode == "celery"
