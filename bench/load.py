@@ -49,7 +49,7 @@ REQUIREMENTS = ["A.5.1", "A.5.15", "A.5.24", "A.8.13", "A.5.35"]
 PEOPLE = 10  # reviewers with tokens; the virtual users share them round-robin
 REVIEW_SHARE = 0.03  # of each user's requests
 KEEPALIVE_SECONDS = 3.0
-START_TIMEOUT = 120.0
+START_TIMEOUT = 300.0  # a busy machine imports slowly, each API process on its own
 REQUEST_TIMEOUT = 60.0
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 

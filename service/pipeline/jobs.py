@@ -16,7 +16,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from service.db import JobRow, Session, sessionmaker
 from service.db import jobs as store
@@ -41,13 +41,18 @@ def process_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    """A stored time as UTC-aware (SQLite gives them back without their zone)."""
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
+
+
 def job_status(row: JobRow) -> JobStatus:
-    """The domain view of a job row."""
+    """The domain view of a job row, its times in UTC."""
     return JobStatus(
         id=row.id, name=row.kind, scope=row.scope, state=JobState(row.state),
         percent=row.percent, current=row.current, cancel_requested=row.cancel_requested,
-        result=row.result, error=row.error, created_at=row.created_at,
-        started_at=row.started_at, finished_at=row.finished_at,
+        result=row.result, error=row.error, created_at=_utc(row.created_at) or row.created_at,
+        started_at=_utc(row.started_at), finished_at=_utc(row.finished_at),
     )
 
 

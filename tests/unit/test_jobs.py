@@ -81,6 +81,7 @@ def test_a_job_reports_progress_and_its_result(
         JobState.DONE, 100.0, "assessment-1", None)
     assert done.scope == "qa" and done.name == "assessment"
     assert done.started_at is not None and done.finished_at is not None
+    assert done.started_at.tzinfo is not None  # UTC, also from SQLite
 
 
 def test_failures_keep_a_message_and_never_a_traceback(
