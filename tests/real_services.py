@@ -114,3 +114,38 @@ class Worker:
     def log(self) -> str:
         """What the worker printed."""
         return self._log.read_text(encoding="utf-8", errors="replace")[-4000:]
+
+
+class PrivateRedis:
+    """A `redis-server` of the test's own on a free port, with an append-only file, that
+    the test may stop and start again (the shared one on 6379 is left alone)."""
+
+    def __init__(self, folder: Path) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed")
+        self._command = [binary, "--port", str(free_port()), "--bind", "127.0.0.1",
+                         "--dir", str(folder), "--appendonly", "yes", "--save", ""]
+        self.url = f"redis://127.0.0.1:{self._command[2]}/0"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        self.process = subprocess.Popen(self._command, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", int(self._command[2])), 1).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM: it flushes its append-only file)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)

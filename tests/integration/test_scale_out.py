@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import pytest
 from tests.api_helpers import Api, api_settings
 from tests.conftest import SAMPLES, CachingEmbedder
 from tests.databases import postgres_schema_url
-from tests.real_services import Worker, chroma_server, redis_database
+from tests.real_services import PrivateRedis, Worker, chroma_server, redis_database
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 FRAMEWORK = "iso27001-2022"
@@ -50,12 +51,13 @@ def _env(data_dir: Path, db_url: str, broker: str, chroma_port: int) -> dict[str
     }
 
 
-@pytest.fixture
-def cluster(tmp_path: Path, cached_embedder: CachingEmbedder) -> Iterator[Cluster]:
+@contextmanager
+def running(tmp_path: Path, embedder: CachingEmbedder, broker: str) -> Iterator[Cluster]:
+    """A PostgreSQL schema, a Chroma server, a worker on ``broker``, and the API."""
     data_dir = tmp_path / "data"
     db_urls = postgres_schema_url()
     db_url = next(db_urls)
-    with chroma_server(tmp_path / "chroma") as port, redis_database() as broker:
+    with chroma_server(tmp_path / "chroma") as port:
         worker = Worker(_env(data_dir, db_url, broker, port), tmp_path / "worker.log")
         settings = api_settings(
             data_dir, db_url, vectorstore={"mode": "http", "host": "127.0.0.1", "port": port},
@@ -65,11 +67,17 @@ def cluster(tmp_path: Path, cached_embedder: CachingEmbedder) -> Iterator[Cluste
         )
         worker.start()
         try:
-            with Api(settings, cached_embedder) as api:
+            with Api(settings, embedder) as api:
                 yield Cluster(api, worker)
         finally:
             worker.stop()
     next(db_urls, None)
+
+
+@pytest.fixture
+def cluster(tmp_path: Path, cached_embedder: CachingEmbedder) -> Iterator[Cluster]:
+    with redis_database() as broker, running(tmp_path, cached_embedder, broker) as started:
+        yield started
 
 
 def _done(cluster: Cluster, job: dict[str, Any]) -> dict[str, Any]:
@@ -152,3 +160,32 @@ def test_a_worker_killed_mid_assessment_is_replaced_and_each_requirement_propose
     runs = [e["action"] for e in events if e["target"].endswith(f"assessment:{done['result']}")]
     assert runs[:1] == ["assessment.started"] and "assessment.resumed" in runs, runs
     assert runs[-1] == "assessment.completed", runs
+
+
+def test_a_redis_outage_during_an_assessment_loses_nothing(
+    tmp_path: Path, cached_embedder: CachingEmbedder
+) -> None:
+    redis = PrivateRedis(tmp_path / "redis")
+    redis.start()
+    try:
+        with running(tmp_path, cached_embedder, redis.url) as cluster:
+            api = cluster.api
+            api.workspace("qa")
+            _upload(cluster, api.admin, "access_control_policy.docx")
+            job = _assess(cluster, api.admin, LONGER)
+            deadline = time.monotonic() + 600
+            while api.ok("GET", f"/jobs/{job['id']}")["percent"] < 10.0:
+                assert time.monotonic() < deadline, cluster.worker.log()
+                time.sleep(0.05)
+            redis.stop()
+            time.sleep(5)
+            during = api.ok("GET", f"/jobs/{job['id']}")  # the database still answers
+            redis.start()
+            done = api.wait(job["id"], timeout=900)
+            assert done["state"] == "done", (during, done, cluster.worker.log())
+            proposals = api.ok("GET", f"/workspaces/qa/assessments/{done['result']}/proposals")
+            assert sorted(p["ref_id"] for p in proposals["proposals"]) == sorted(LONGER)
+            after = _done(cluster, _assess(cluster, api.admin, SUBSET))  # jobs flow again
+            assert after["result"] != done["result"]
+    finally:
+        redis.stop()
