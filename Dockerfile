@@ -23,7 +23,7 @@ COPY pyproject.toml setup.py README.md ./
 COPY service ./service
 COPY corpora ./corpora
 COPY prompts ./prompts
-RUN pip install '.[postgres,local,openai,ollama]' && rm -rf /app/service /app/corpora /app/prompts
+RUN pip install '.[postgres,celery,local,openai,ollama]' && rm -rf /app/service /app/corpora /app/prompts
 
 VOLUME /data
 EXPOSE 8000

@@ -8,7 +8,11 @@ report and proposals, frameworks, a requirement, /me) and web pages (signed in t
 login form), now and then records a review, and uploads a document once. Prints requests per
 second and p50/p95/p99 per endpoint, and every error.
 
-Run: `.venv/bin/python bench/load.py --users 50 --seconds 60 --db postgresql`.
+With ``--jobs celery`` the server runs at scale: ``--api-workers`` processes, a Chroma
+server (`chroma run`), Redis on 127.0.0.1:6379 and one `assay worker` for the jobs.
+
+Run: `.venv/bin/python -m bench.load --users 50 --seconds 60 --db postgresql`, or
+`... --db postgresql --jobs celery --api-workers 2`.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
+from tests.real_services import Worker, chroma_server, redis_database
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -43,7 +49,7 @@ REQUIREMENTS = ["A.5.1", "A.5.15", "A.5.24", "A.8.13", "A.5.35"]
 PEOPLE = 10  # reviewers with tokens; the virtual users share them round-robin
 REVIEW_SHARE = 0.03  # of each user's requests
 KEEPALIVE_SECONDS = 3.0
-START_TIMEOUT = 120.0
+START_TIMEOUT = 300.0  # a busy machine imports slowly, each API process on its own
 REQUEST_TIMEOUT = 60.0
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -57,6 +63,7 @@ class Target:
     tokens: list[str]
     assessment: str
     refs: list[str]
+    job: str
 
 
 @dataclass
@@ -146,7 +153,10 @@ def database(kind: str, data_dir: Path) -> Iterator[str]:
 
 
 @contextmanager
-def assay_serve(data_dir: Path, db_url: str, log: Path) -> Iterator[tuple[str, str]]:
+def assay_serve(
+    data_dir: Path, db_url: str, log: Path, scale: dict[str, str] | None = None,
+    api_workers: int = 1,
+) -> Iterator[tuple[str, str]]:
     """`assay serve` on a free loopback port, fake models; yields its URL and admin token.
 
     Its output goes to ``log`` (the first line is the admin's token), so that the access
@@ -158,9 +168,9 @@ def assay_serve(data_dir: Path, db_url: str, log: Path) -> Iterator[tuple[str, s
         "ASSAY_EMBEDDING__MODE": "fake", "ASSAY_LLM__MODE": "fake",
         "ASSAY_API__WARM_UP": "false", "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-    }
+    } | (scale or {})
     command = [sys.executable, "-c", "from service.cli import main; main()",
-               "serve", "--port", str(port)]
+               "serve", "--port", str(port), "--workers", str(api_workers)]
     with log.open("wb") as output:
         server = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT,
                                   cwd=REPO)
@@ -232,7 +242,8 @@ def prepare(url: str, admin: str) -> Target:
             tokens.append(ok(api.post(f"/users/{name}/tokens"))["token"])
         proposals = ok(api.get(f"/workspaces/{WORKSPACE}/assessments/{assessment}/proposals"))
         refs = [p["ref_id"] for p in proposals["proposals"]]
-    return Target(url=url, admin=admin, tokens=tokens, assessment=assessment, refs=refs)
+    return Target(url=url, admin=admin, tokens=tokens, assessment=assessment, refs=refs,
+                  job=str(job["id"]))
 
 
 class User:
@@ -252,6 +263,7 @@ class User:
             "api report": f"{run}/report", "api proposals": f"{run}/proposals",
             "api frameworks": "/frameworks",
             "api requirement": f"/frameworks/{FRAMEWORK}/requirements/A.5.15", "api me": "/me",
+            "api job": f"/jobs/{target.job}", "api export csv": f"{run}/export?format=csv",
         }
         self.pages = {
             "web workspaces": "/w", "web documents": f"/w/{WORKSPACE}/documents",
@@ -350,19 +362,44 @@ async def drive(target: Target, users: int, seconds: float) -> LoadResult:
     return LoadResult(users=users, seconds=time.monotonic() - began, endpoints=stats)
 
 
-def run_load(db: str, users: int, seconds: float, work_dir: Path | None = None) -> LoadResult:
-    """Serve a fresh data dir on ``db`` (sqlite or postgresql), prepare it, drive the users."""
+def run_load(db: str, users: int, seconds: float, work_dir: Path | None = None,
+             jobs: str = "threads", api_workers: int = 1) -> LoadResult:
+    """Serve a fresh data dir on ``db`` (sqlite or postgresql), prepare it, drive the users.
+
+    ``jobs="celery"``: a Chroma server, a Redis database and an `assay worker` as well.
+    """
     with tempfile.TemporaryDirectory(prefix="assay-load-", dir=work_dir) as folder:
         data_dir = Path(folder) / "data"
         data_dir.mkdir()
         log = Path(folder) / "server.log"
         try:
-            with database(db, data_dir) as url, assay_serve(data_dir, url, log) as (base, token):
+            with database(db, data_dir) as url, scaled(Path(folder), data_dir, url, jobs) as env,\
+                    assay_serve(data_dir, url, log, env, api_workers) as (base, token):
                 target = prepare(base, token)
                 return asyncio.run(drive(target, users, seconds))
         except Exception:
             sys.stderr.write(log.read_text(encoding="utf-8", errors="replace")[-5000:])
             raise
+
+
+@contextmanager
+def scaled(folder: Path, data_dir: Path, db_url: str, jobs: str) -> Iterator[dict[str, str]]:
+    """Nothing for ``threads``; for ``celery``, the services and the settings that use them."""
+    if jobs == "threads":
+        yield {}
+        return
+    with chroma_server(folder / "chroma") as port, redis_database() as broker:
+        env = {"ASSAY_VECTORSTORE__MODE": "http", "ASSAY_VECTORSTORE__HOST": "127.0.0.1",
+               "ASSAY_VECTORSTORE__PORT": str(port), "ASSAY_JOBS__MODE": "celery",
+               "ASSAY_JOBS__BROKER_URL": broker}
+        worker = Worker(env | {"ASSAY_DATA_DIR": str(data_dir), "ASSAY_DB__URL": db_url,
+                               "ASSAY_EMBEDDING__MODE": "fake", "ASSAY_LLM__MODE": "fake"},
+                        folder / "worker.log")
+        worker.start()
+        try:
+            yield env
+        finally:
+            worker.stop()
 
 
 def main() -> None:
@@ -371,9 +408,13 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--jobs", choices=["threads", "celery"], default="threads")
+    parser.add_argument("--api-workers", type=int, default=1)
     args = parser.parse_args()
-    result = run_load(args.db, args.users, args.seconds)
-    print(f"## {args.db}, {args.users} users, {args.seconds:.0f} s "
+    result = run_load(args.db, args.users, args.seconds, jobs=args.jobs,
+                      api_workers=args.api_workers)
+    print(f"## {args.db}, jobs {args.jobs}, {args.api_workers} API process(es), "
+          f"{args.users} users, {args.seconds:.0f} s "
           f"({os.cpu_count()} cores, {time.strftime('%Y-%m-%d')})\n")
     print(result.summary())
     for error in result.errors[:20]:

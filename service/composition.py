@@ -17,19 +17,23 @@ from typing import Generic, TypeVar
 
 from service.components.catalog import CatalogRegistry, build_registry, import_framework
 from service.components.embedding import Embedder, build_embedder
-from service.components.jobs import JobRunner, build_job_runner
+from service.components.jobs import JobRunner, build_dispatcher, run_worker
 from service.components.llm import LLM, build_llm
 from service.components.vectorstore import build_vector_store
 from service.db import Session
 from service.errors import AssayError
 from service.pipeline.assess import AssessmentRequest
-from service.pipeline.assessment_jobs import start_assessment_job
+from service.pipeline.assessment_jobs import KIND as ASSESSMENT_JOB
+from service.pipeline.assessment_jobs import assessment_handler, start_assessment_job
 from service.pipeline.chat import prime_chat_model
 from service.pipeline.context import PipelineContext
 from service.pipeline.ingest_reconcile import Reconciled, reconcile
+from service.pipeline.jobs import JobService
 from service.pipeline.scoring_setup import needs_llm
 from service.pipeline.storage import open_database
 from service.pipeline.upload import sweep_uploads
+from service.pipeline.upload_jobs import KIND as UPLOAD_JOB
+from service.pipeline.upload_jobs import upload_handler
 from service.settings import Settings
 
 __all__ = [
@@ -101,7 +105,7 @@ class Services:
         self.settings = settings
         self._context = Lazy(lambda: build_context(settings, embedder))
         self._registry = Lazy(lambda: build_registry(settings))
-        self._jobs = Lazy(lambda: jobs or build_job_runner(settings.jobs))
+        self._jobs: Lazy[JobRunner] = Lazy(lambda: jobs or self._job_service())
         self._llm = Lazy(lambda: build_llm(settings.llm, settings.data_dir))
         self._request_context: PipelineContext | None = None
         self._stopping = threading.Event()
@@ -135,8 +139,38 @@ class Services:
         The job outlives the request: it gets the app's context, not the request's unit of
         work.
         """
-        return start_assessment_job(self.jobs, self._context.get(), self.registry,
-                                    self.scoring_llm, session, request, actor)
+        return start_assessment_job(self.jobs, self.registry, session, request, actor)
+
+    def _job_service(self) -> JobService:
+        """The jobs of this process: kept in the database, run by the configured back end.
+
+        The handlers get the app's context, not a request's unit of work: a job outlives
+        the request that started it, and may run in another process.
+        """
+        context = self._context.get()
+        handlers = {
+            ASSESSMENT_JOB: assessment_handler(context, self.registry, self.scoring_llm),
+            UPLOAD_JOB: upload_handler(context),
+        }
+        service = JobService(context.sessions, handlers, self.settings.jobs,
+                             hold_queued=self.settings.jobs.mode == "threads")
+        service.attach(build_dispatcher(self.settings.jobs, service.execute))
+        return service
+
+    def run_worker(self) -> None:
+        """Be a Celery worker (`assay worker`): run queued jobs until stopped.
+
+        The parts load once for the process: the database, the embedder, the store, the
+        catalogs now, the chat model with the first job that needs it.
+        """
+        self.start()
+        jobs = self.jobs
+        if not isinstance(jobs, JobService):
+            raise TypeError("a worker runs the database-backed job service")
+        try:
+            run_worker(self.settings.jobs, jobs.execute, jobs.stopping.set)
+        finally:
+            self.close()
 
     def for_request(self) -> Services:
         """These services for one request: the same parts, one unit of work for the database.

@@ -297,10 +297,40 @@ class ApiSettings(BaseModel):
 
 
 class JobsSettings(BaseModel):
-    """Background jobs (assessments, large uploads): in-process worker threads by default."""
+    """Background jobs (assessments, large uploads): in-process threads, or Celery on Redis.
 
-    backend: Literal["threads"] = "threads"
-    workers: int = Field(default=2, ge=1, le=64)
+    Either way a job's state is in the database. A process renews the lease of each job it
+    runs every ``lease_seconds / 3``; a job whose lease lapsed (its process died) is queued
+    again by any live process, and resumes where it stopped.
+    """
+
+    mode: Literal["threads", "celery"] = Field(
+        default="threads",
+        description="threads: jobs run inside `assay serve`; celery: in `assay worker` processes",
+    )
+    workers: int = Field(default=2, ge=1, le=64,
+                         description="jobs run at once by one server (threads) or worker (celery)")
+    broker_url: str | None = Field(
+        default=None, description="celery mode: the Redis URL, e.g. redis://127.0.0.1:6379/0")
+    lease_seconds: float = Field(
+        default=30.0, ge=1.0, le=3600,
+        description="a job whose holder has not renewed it for this long is taken over",
+    )
+    visibility_timeout: int = Field(
+        default=120, ge=10, le=24 * 3600,
+        description="celery mode: seconds before Redis delivers an unacknowledged job again "
+        "(Redis' own default is an hour)",
+    )
+
+    @model_validator(mode="after")
+    def _celery_needs_a_broker(self) -> JobsSettings:
+        if self.mode == "celery":
+            if not self.broker_url:
+                raise ValueError("jobs.mode=celery needs jobs.broker_url "
+                                 "(ASSAY_JOBS__BROKER_URL, e.g. redis://127.0.0.1:6379/0)")
+            if urlsplit(self.broker_url).scheme not in {"redis", "rediss"}:
+                raise ValueError("jobs.broker_url must be a redis:// or rediss:// URL")
+        return self
 
 
 class Settings(BaseSettings):
@@ -344,6 +374,16 @@ class Settings(BaseSettings):
                 f"db.pool_size + db.max_overflow ({connections}) must cover api.threads + "
                 f"jobs.workers ({needed}): each of those threads may hold one connection; "
                 "raise ASSAY_DB__MAX_OVERFLOW or lower ASSAY_API__THREADS"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _celery_needs_the_chroma_server(self) -> Settings:
+        if self.jobs.mode == "celery" and self.vectorstore.mode != "http":
+            raise ValueError(
+                "jobs.mode=celery runs jobs in other processes, which cannot share the "
+                "embedded Chroma: use the Chroma server (ASSAY_VECTORSTORE__MODE=http, with "
+                "ASSAY_VECTORSTORE__HOST and ASSAY_VECTORSTORE__PORT)"
             )
         return self
 

@@ -95,12 +95,13 @@ class Api:
             return self.call("POST", f"/workspaces/{slug}/documents", token,
                              files={"file": (name or path.name, handle)})
 
-    def wait(self, job_id: str, token: str | None = None) -> dict[str, Any]:
+    def wait(self, job_id: str, token: str | None = None,
+             timeout: float = JOB_TIMEOUT) -> dict[str, Any]:
         """Poll a job until it is no longer queued or running; its last status."""
-        deadline = time.monotonic() + JOB_TIMEOUT
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             status: dict[str, Any] = self.ok("GET", f"/jobs/{job_id}", token)
             if status["state"] not in ("queued", "running"):
                 return status
             time.sleep(0.2)
-        raise AssertionError(f"job {job_id} did not finish in {JOB_TIMEOUT} s")
+        raise AssertionError(f"job {job_id} did not finish in {timeout} s")

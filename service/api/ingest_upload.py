@@ -1,12 +1,9 @@
-"""Ingest an uploaded file, at once or as a job, and show documents as the API does."""
+"""Ingest an uploaded file at once, and show documents as the API does."""
 
 from __future__ import annotations
 
-import shutil
-
 from service.api.schemas.documents import DocumentPublic, UploadPublic
 from service.domain.document import DocumentInfo
-from service.domain.jobs import JobControl
 from service.errors import RejectedFileError
 from service.pipeline.context import PipelineContext
 from service.pipeline.documents import find_document
@@ -38,15 +35,3 @@ def ingest_received(
     document = find_document(context, slug, outcome.document_id)
     status = "unchanged" if outcome.status == "unchanged" else "indexed"
     return UploadPublic(status=status, document=document_public(document))
-
-
-def ingest_job(
-    context: PipelineContext, slug: str, actor: str, received: ReceivedFile,
-    control: JobControl,
-) -> str:
-    """The background form of ``ingest_received``: the job's result is the document id."""
-    try:
-        control.progress(0.0, received.name)
-        return ingest_received(context, slug, actor, received).document.id
-    finally:
-        shutil.rmtree(received.path.parent, ignore_errors=True)

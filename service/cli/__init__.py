@@ -19,6 +19,7 @@ from service.cli import (
     scope,
     serve,
     signoff,
+    worker,
 )
 
 app = typer.Typer(
@@ -47,6 +48,7 @@ app.add_typer(admin.tokens, name="tokens")
 app.registered_commands.extend(chat.app.registered_commands)
 app.registered_commands.extend(serve.app.registered_commands)
 app.registered_commands.extend(evals.app.registered_commands)
+app.registered_commands.extend(worker.app.registered_commands)
 
 
 def main() -> None:

@@ -1,13 +1,14 @@
 """Jobs: the interface of background work (run, report progress, cancel) and its status.
 
-A job is a function of a ``JobControl``. It reports progress through it, and a pending
+A job is a ``kind`` (e.g. ``assessment``) with JSON ``params``; the handler registered for
+its kind runs it with a ``JobControl``. It reports progress through it, and a pending
 cancellation surfaces as ``JobCancelledError`` from ``progress``, so that work stops cleanly at
-its next step. What the function returns (e.g. an assessment id) is the job's result.
+its next step. What the handler returns (e.g. an assessment id) is the job's result.
 
-The in-process back end runs closures on worker threads. A Celery back end can sit behind
-the same ``JobRunner`` protocol: ``name`` then selects a registered task, and the function
-must be importable with picklable arguments (a module-level function under
-``functools.partial``), since it runs in another process.
+Job state lives in the database, so every process answers for every job. A dispatcher hands
+a job id to something that runs it: worker threads of this process, or Celery workers.
+Since a job may run more than once (a redelivered message, a worker killed mid-way), a
+handler must be idempotent: running it again finishes the work instead of repeating it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -69,14 +70,31 @@ class JobControl(Protocol):
         ...
 
 
-JobFunction = Callable[[JobControl], str | None]
+class JobLostError(Exception):
+    """Raised inside a job whose lease another process took over: it must stop, silently."""
+
+
+JobParams = dict[str, Any]
+JobHandler = Callable[[JobParams, JobControl], str | None]
+
+
+class JobDispatcher(Protocol):
+    """Hands a queued job's id to whatever runs it."""
+
+    def dispatch(self, job_id: str) -> None:
+        """Have the job run (now or when a worker is free)."""
+        ...
+
+    def shutdown(self) -> None:
+        """Stop taking jobs; wait for the running ones of this process, if any."""
+        ...
 
 
 class JobRunner(Protocol):
     """Submits jobs and answers for them; ``status`` and ``cancel`` raise NotFoundError."""
 
-    def submit(self, name: str, function: JobFunction, *, scope: str | None = None) -> str:
-        """Queue a job and return its id at once."""
+    def submit(self, kind: str, params: JobParams, *, scope: str | None = None) -> str:
+        """Queue a job of a registered kind and return its id at once."""
         ...
 
     def status(self, job_id: str) -> JobStatus:

@@ -38,6 +38,7 @@ class AssessmentRequest:
     scale_id: str | None = None
     resume: str | None = None
     scope: str | None = None
+    assessment_id: str | None = None  # the id of the new assessment; a run again resumes it
 
 
 def select_requirements(
@@ -63,15 +64,17 @@ def _open(
     framework = registry.get(request.framework_id)
     with context.sessions() as session:
         workspace = get_or_create_workspace(session, request.workspace)
-        if request.resume:
-            if request.scope is not None:
-                raise InvalidInputError("a resumed assessment keeps its scope; change it with "
-                                        "`assay assessments scope` instead")
-            row = get_assessment(session, workspace.id, request.resume)
-            if row is None:
-                raise NotFoundError(
-                    f"no assessment '{request.resume}' in workspace '{request.workspace}'"
-                )
+        if request.resume and request.scope is not None:
+            raise InvalidInputError("a resumed assessment keeps its scope; change it with "
+                                    "`assay assessments scope` instead")
+        known = request.resume or request.assessment_id
+        row = get_assessment(session, workspace.id, known) if known else None
+        if request.resume and row is None:
+            raise NotFoundError(
+                f"no assessment '{request.resume}' in workspace '{request.workspace}'"
+            )
+        resumed = row is not None
+        if row is not None:
             if row.framework_id != framework.framework.id:
                 raise InvalidInputError(
                     f"assessment {row.id} is of {row.framework_id}, not {framework.framework.id}"
@@ -81,7 +84,7 @@ def _open(
             scale = registry.scale(request.scale_id or framework.framework.default_scale)
             refs = request.refs
             row = AssessmentRow(
-                id=str(uuid.uuid4()),
+                id=request.assessment_id or str(uuid.uuid4()),
                 workspace_id=workspace.id,
                 framework_id=framework.framework.id,
                 scale_id=scale.id,
@@ -94,7 +97,7 @@ def _open(
         row.status = AssessmentStatus.RUNNING
         session.add(row)
         record(
-            session, actor, "assessment.resumed" if request.resume else "assessment.started",
+            session, actor, "assessment.resumed" if resumed else "assessment.started",
             workspace_target(request.workspace, f"assessment:{row.id}"), None,
             {"framework": row.framework_id, "scale": row.scale_id, "requested": list(refs),
              "scope": row.scope},

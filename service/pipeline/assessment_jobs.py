@@ -1,14 +1,19 @@
-"""Start an assessment as a background job, with its progress fed to the job."""
+"""Start an assessment as a background job, with its progress fed to the job.
+
+The job's params name the assessment's id, chosen at submission: a job run again (its
+worker was killed, its message redelivered) resumes that assessment, and skips every
+requirement already proposed, so each requirement is proposed once.
+"""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
-from functools import partial
 
 from service.components.catalog import CatalogRegistry
 from service.components.llm import LLM
 from service.db import Session
-from service.domain.jobs import JobControl, JobRunner
+from service.domain.jobs import JobControl, JobHandler, JobParams, JobRunner
 from service.domain.scope import scope_statement
 from service.errors import InvalidInputError
 from service.pipeline.assess import AssessmentRequest, run_assessment, select_requirements
@@ -16,6 +21,7 @@ from service.pipeline.context import PipelineContext
 from service.pipeline.review import open_assessment
 
 ScoringModel = Callable[[], LLM | None]
+KIND = "assessment"
 
 
 def check_request(registry: CatalogRegistry, session: Session, request: AssessmentRequest) -> None:
@@ -49,11 +55,36 @@ def assessment_job(
     return run_assessment(context, registry, request, llm, report, actor)
 
 
+def assessment_params(request: AssessmentRequest, actor: str) -> JobParams:
+    """The JSON params of an assessment job; a new run gets its assessment id here."""
+    return {
+        "workspace": request.workspace, "framework_id": request.framework_id,
+        "refs": list(request.refs), "scale_id": request.scale_id, "resume": request.resume,
+        "assessment_id": request.resume or request.assessment_id or str(uuid.uuid4()),
+        "scope": request.scope, "actor": actor,
+    }
+
+
+def assessment_handler(
+    context: PipelineContext, registry: CatalogRegistry, scoring_llm: ScoringModel
+) -> JobHandler:
+    """The handler of assessment jobs in a process with these parts."""
+
+    def handle(params: JobParams, control: JobControl) -> str:
+        request = AssessmentRequest(
+            workspace=params["workspace"], framework_id=params["framework_id"],
+            refs=tuple(params["refs"]), scale_id=params["scale_id"], resume=params["resume"],
+            assessment_id=params["assessment_id"], scope=params.get("scope"),
+        )
+        return assessment_job(context, registry, scoring_llm, request, params["actor"], control)
+
+    return handle
+
+
 def start_assessment_job(
-    jobs: JobRunner, context: PipelineContext, registry: CatalogRegistry,
-    scoring_llm: ScoringModel, session: Session, request: AssessmentRequest, actor: str,
+    jobs: JobRunner, registry: CatalogRegistry, session: Session, request: AssessmentRequest,
+    actor: str,
 ) -> str:
     """Check the request, then submit it as a job in its workspace; returns the job id."""
     check_request(registry, session, request)
-    job = partial(assessment_job, context, registry, scoring_llm, request, actor)
-    return jobs.submit("assessment", job, scope=request.workspace)
+    return jobs.submit(KIND, assessment_params(request, actor), scope=request.workspace)

@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 
 from service.app import create_app
-from service.components.jobs import JobRunner
+from service.pipeline.jobs import JobService
 from service.pipeline.members import add_member
 from service.pipeline.storage import open_database
 from service.pipeline.users import create_token, create_user, create_workspace
@@ -49,7 +49,7 @@ class LiveServer:
 
     url: str
     tokens: dict[str, str]
-    jobs: JobRunner
+    jobs: JobService
 
 
 def _users(settings: Settings) -> dict[str, str]:

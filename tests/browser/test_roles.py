@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from service.components.jobs import JobControl
+from service.domain.jobs import JobParams
 from tests.browser.conftest import BROWSER_MARKS, WORKSPACE, LiveServer, Watched, sign_in
 
 pytestmark = BROWSER_MARKS
@@ -87,12 +88,13 @@ def test_job_progress_updates_live(live_server: LiveServer, watched: Watched) ->
     """The job page polls: percent, current requirement and estimate, then the result."""
     release = threading.Event()
 
-    def work(control: JobControl) -> str:
+    def work(_params: JobParams, control: JobControl) -> str:
         control.progress(40.0, "A.5.15")
         release.wait(timeout=60)
         return "finished-assessment"
 
-    job_id = live_server.jobs.submit("assessment", work, scope=WORKSPACE)
+    live_server.jobs.register("probe", work)
+    job_id = live_server.jobs.submit("probe", {}, scope=WORKSPACE)
     page = sign_in(watched, live_server, "admin")
     page.goto(f"{live_server.url}/w/{WORKSPACE}/jobs/{job_id}")
     panel = page.locator("#job")

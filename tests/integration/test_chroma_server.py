@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,42 +11,15 @@ from service.pipeline.ingest import Ingestor
 from service.pipeline.search import search
 from service.settings import VectorStoreSettings
 from tests.conftest import ContextFactory
+from tests.real_services import chroma_server as chroma_server_at
 
 pytestmark = pytest.mark.integration
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[int]:
-    beside = Path(sys.executable).parent / "chroma"
-    binary = str(beside) if beside.exists() else shutil.which("chroma")
-    if binary is None:
-        pytest.skip("the `chroma` command of the chromadb package is not on PATH")
-    port = _free_port()
-    process = subprocess.Popen(
-        [binary, "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1",
-         "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("chroma run did not start") from None
-                time.sleep(0.2)
+    with chroma_server_at(tmp_path / "chroma-server") as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_ingest_and_search_through_a_chroma_server(

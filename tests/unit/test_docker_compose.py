@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 from pydantic import BaseModel
@@ -16,6 +18,11 @@ from service.settings import Settings
 REPO = Path(__file__).resolve().parents[2]
 DEFAULTED = re.compile(r"\$\{(\w+):-([^}]*)\}")
 REQUIRED = re.compile(r"\$\{(\w+):\?[^}]*\}")
+VARIABLE = re.compile(r"\$\{(\w+)")
+# the Compose Specification's schema, as check-jsonschema vendors it (with its licence,
+# LICENSE.compose-spec, Apache-2.0, beside it in the package)
+COMPOSE_SCHEMA = files("check_jsonschema.builtin_schemas.vendor").joinpath("compose-spec.json")
+PINNED = re.compile(r"^[\w./-]+:\d+\.\d+(\.\d+)?$")
 
 
 @pytest.fixture(scope="module")
@@ -58,12 +65,36 @@ def resolves(key: str) -> bool:
     return True
 
 
+def test_the_file_follows_the_compose_specification(compose: dict[str, Any]) -> None:
+    validator = jsonschema.Draft202012Validator(json.loads(COMPOSE_SCHEMA.read_text()))
+    assert [error.message for error in validator.iter_errors(compose)] == []
+    broken = {"services": {"api": {"image": 3, "helthcheck": {}}}}
+    assert len(list(validator.iter_errors(broken))) >= 2  # the schema does refuse mistakes
+
+
+def test_every_image_is_pinned_and_every_variable_documented(compose: dict[str, Any]) -> None:
+    images = [s["image"] for s in compose["services"].values() if "image" in s]
+    assert {image.split(":")[0] for image in images} >= {
+        "postgres", "redis", "chromadb/chroma", "ollama/ollama"}
+    assert [image for image in images if not PINNED.match(image)] == []
+    example = (REPO / ".env.example").read_text()
+    documented = set(re.findall(r"^#? ?(\w+)=", example, re.MULTILINE))
+    used = set(VARIABLE.findall((REPO / "docker-compose.yml").read_text()))
+    assert used - documented == set()
+    assert not re.search(r"PASSWORD=\S", example)  # no password is given
+
+
 def test_the_services_exist_and_wait_for_each_other(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    assert set(services) == {"assay", "postgres", "chroma"}
-    assert services["assay"]["build"] == "."
-    assert services["assay"]["depends_on"] == {
-        "postgres": {"condition": "service_healthy"}, "chroma": {"condition": "service_healthy"}}
+    assert set(services) == {"api", "worker", "postgres", "redis", "chroma", "ollama"}
+    assert services["api"]["build"] == services["worker"]["build"] == "."
+    assert services["api"]["depends_on"] == {
+        "postgres": {"condition": "service_healthy"}, "redis": {"condition": "service_healthy"},
+        "chroma": {"condition": "service_healthy"}}
+    assert services["worker"]["depends_on"] == {"api": {"condition": "service_healthy"}}
+    assert services["worker"]["command"] == ["assay", "worker"]
+    assert "--workers" in services["api"]["command"]
+    assert services["ollama"]["profiles"] == ["ollama"]
     for name, service in services.items():
         assert service["healthcheck"]["test"], name
         for volume in service.get("volumes", []):
@@ -73,8 +104,9 @@ def test_the_services_exist_and_wait_for_each_other(compose: dict[str, Any]) -> 
 def test_every_assay_variable_is_a_setting(
     compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    env = environment(compose, "assay")
-    assert {"ASSAY_DB__URL", "ASSAY_VECTORSTORE__MODE"} <= set(env)
+    env = environment(compose, "api")
+    assert environment(compose, "worker") == env
+    assert {"ASSAY_DB__URL", "ASSAY_VECTORSTORE__MODE", "ASSAY_JOBS__BROKER_URL"} <= set(env)
     unknown = [key for key in env if key.startswith("ASSAY_") and not resolves(key)]
     assert not unknown
     assert not resolves("ASSAY_VECTORSTORE__NOPE") and not resolves("ASSAY_DB__URL__X")
@@ -82,6 +114,8 @@ def test_every_assay_variable_is_a_setting(
         monkeypatch.setenv(key, value)
     settings = Settings()
     assert (settings.vectorstore.mode, settings.vectorstore.host) == ("http", "chroma")
+    assert settings.jobs.mode == "celery"
+    assert settings.jobs.broker_url == "redis://:REDIS_PASSWORD@redis:6379/0"
     assert settings.database_url.startswith("postgresql+psycopg://assay:")
     assert "@postgres:5432/" in settings.database_url
 
@@ -90,10 +124,13 @@ def test_the_ports_and_credentials_match(
     compose: dict[str, Any], dockerfile: list[str]
 ) -> None:
     services = compose["services"]
-    env = environment(compose, "assay")
+    env = environment(compose, "api")
     postgres = environment(compose, "postgres")
     api_port = env["ASSAY_API__PORT"]
-    assert services["assay"]["ports"] == [f"{api_port}:{api_port}"]
+    assert [DEFAULTED.sub(r"\2", port) for port in services["api"]["ports"]] == [
+        f"{api_port}:{api_port}"]
+    command = services["api"]["command"]
+    assert command[command.index("--port") + 1] == api_port
     assert f"EXPOSE {api_port}" in dockerfile
     command = services["chroma"]["command"]
     assert command[0] == "run"
@@ -113,7 +150,7 @@ def test_the_dockerfile_pins_torch_first_and_serves(dockerfile: list[str]) -> No
     assert torch and project and torch[0] < project[0]
     assert not any(" -e " in dockerfile[i] for i in installs)
     assert any(line.startswith("COPY") and "setup.py" in line for line in dockerfile)
-    assert "postgres" in dockerfile[project[0]] and "local" in dockerfile[project[0]]
+    assert all(extra in dockerfile[project[0]] for extra in ("postgres", "celery", "local"))
     [cmd] = [line for i, line in enumerate(dockerfile)  # not HEALTHCHECK's continued CMD
              if line.startswith("CMD ") and not dockerfile[i - 1].endswith("\\")]
     argv = json.loads(cmd.removeprefix("CMD "))

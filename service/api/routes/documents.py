@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from functools import partial
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -11,7 +10,7 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from service.api.deps import AssessorSlug, ContextDep, CurrentUser, ServicesDep, ViewerSlug
 from service.api.errors import error_responses
-from service.api.ingest_upload import document_public, ingest_job, ingest_received
+from service.api.ingest_upload import document_public, ingest_received
 from service.api.schemas.documents import UPLOAD_BODY, DocumentList, DocumentPublic, UploadPublic
 from service.api.schemas.jobs import JobPublic
 from service.pipeline.documents import (
@@ -21,6 +20,8 @@ from service.pipeline.documents import (
     workspace_documents,
 )
 from service.pipeline.upload import receive_upload, upload_folder
+from service.pipeline.upload_jobs import KIND as UPLOAD_JOB
+from service.pipeline.upload_jobs import upload_params
 
 router = APIRouter(prefix="/workspaces/{slug}/documents", tags=["documents"])
 
@@ -39,9 +40,9 @@ async def upload_document(
     folder = upload_folder(settings.data_dir, user.name, settings.api.max_pending_uploads)
     received = await receive_upload(request, folder, settings.ingest.max_file_bytes)
     if received.size > settings.api.background_upload_bytes:
-        # the job outlives the request: it gets the app's context, not the unit of work
-        job = partial(ingest_job, services.context, slug, user.name, received)
-        job_id = services.jobs.submit("ingest", job, scope=slug)
+        # the job outlives the request, maybe in another process: it names the file
+        params = upload_params(slug, user.name, received.path, received.name)
+        job_id = services.jobs.submit(UPLOAD_JOB, params, scope=slug)
         status = JobPublic.of(services.jobs.status(job_id))
         return JSONResponse(status.model_dump(mode="json"), status_code=202)
     try:

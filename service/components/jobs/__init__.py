@@ -1,12 +1,16 @@
-"""Background jobs behind one interface; the back end is chosen by ``settings.jobs``."""
+"""Background jobs: the dispatchers that hand job ids to whatever runs them."""
 
 from __future__ import annotations
 
-from service.components.jobs.threads import ThreadJobRunner
+from collections.abc import Callable
+
+from service.components.jobs.celery_queue import CeleryDispatcher, run_worker
+from service.components.jobs.threads import ThreadDispatcher
 from service.domain.jobs import (
     JobCancelledError,
     JobControl,
-    JobFunction,
+    JobDispatcher,
+    JobHandler,
     JobRunner,
     JobState,
     JobStatus,
@@ -14,18 +18,23 @@ from service.domain.jobs import (
 from service.settings import JobsSettings
 
 
-def build_job_runner(settings: JobsSettings) -> JobRunner:
-    """The configured back end: worker threads in this process (the only one so far)."""
-    return ThreadJobRunner(workers=settings.workers)
+def build_dispatcher(settings: JobsSettings, run: Callable[[str], None]) -> JobDispatcher:
+    """The configured back end: worker threads running ``run`` here, or the Celery queue."""
+    if settings.mode == "celery":
+        return CeleryDispatcher(settings)
+    return ThreadDispatcher(settings.workers, run)
 
 
 __all__ = [
+    "CeleryDispatcher",
     "JobCancelledError",
     "JobControl",
-    "JobFunction",
+    "JobDispatcher",
+    "JobHandler",
     "JobRunner",
     "JobState",
     "JobStatus",
-    "ThreadJobRunner",
-    "build_job_runner",
+    "ThreadDispatcher",
+    "build_dispatcher",
+    "run_worker",
 ]
