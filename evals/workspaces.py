@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from evals.cases import (
@@ -53,6 +54,8 @@ class Target:
     workspace: str
     cases: tuple[LabelledCase, ...]
     profile: int | None = None
+    as_of: date | None = None
+    """The dataset's assessment date: records are fresh or stale as of this day."""
 
     @property
     def name(self) -> str:
@@ -75,7 +78,7 @@ def comply_target(dataset: ComplySet) -> Target:
     cases = tuple(LabelledCase(c.ref, c.expected_level, c.passages, c.coverage, c.note)
                   for c in dataset.cases)
     return Target(dataset.name, dataset.framework, DATASETS / dataset.documents,
-                  slug(f"eval-{dataset.name}"), cases)
+                  slug(f"eval-{dataset.name}"), cases, as_of=dataset.as_of)
 
 
 def graded_targets(dataset: GradedSet) -> list[Target]:
@@ -89,7 +92,7 @@ def graded_targets(dataset: GradedSet) -> list[Target]:
         )
         targets.append(Target(dataset.name, dataset.framework, DATASETS / profile.documents,
                               slug(f"eval-{dataset.name}-l{profile.level}"), cases,
-                              profile.level))
+                              profile.level, dataset.as_of))
     return targets
 
 
@@ -103,8 +106,7 @@ def all_targets(dataset: str | None = None, limit: int | None = None) -> list[Ta
     if dataset:
         targets = [t for t in targets if dataset in t.dataset]
     if limit is not None:
-        targets = [Target(t.dataset, t.framework, t.folder, t.workspace, t.cases[:limit],
-                          t.profile) for t in targets]
+        targets = [replace(t, cases=t.cases[:limit]) for t in targets]
     return targets
 
 

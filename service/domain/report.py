@@ -8,7 +8,7 @@ out of the gaps.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
@@ -33,6 +33,8 @@ class AssessmentHeader(_Frozen):
     scale: str
     status: AssessmentStatus
     created_at: datetime
+    as_of: date | None = None
+    """The day records were judged fresh against (see the freshness rule)."""
 
 
 class RequirementStanding(_Frozen):

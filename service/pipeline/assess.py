@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from service.components.catalog import CatalogRegistry
 from service.components.llm import LLM
@@ -32,6 +33,17 @@ class AssessmentRequest:
     refs: tuple[str, ...] = ()
     scale_id: str | None = None
     resume: str | None = None
+    as_of: date | None = None
+    """The day records are judged fresh against; default the day the assessment starts."""
+
+
+AS_OF = "as_of"
+
+
+def assessment_as_of(row: AssessmentRow) -> date:
+    """The day an assessment judges its records' freshness against (older runs: their start)."""
+    stored = row.parameters.get(AS_OF)
+    return date.fromisoformat(str(stored)) if stored else row.created_at.date()
 
 
 def select_requirements(
@@ -67,6 +79,11 @@ def _open(
                 raise InvalidInputError(
                     f"assessment {row.id} is of {row.framework_id}, not {framework.framework.id}"
                 )
+            if request.as_of is not None and request.as_of != assessment_as_of(row):
+                raise InvalidInputError(
+                    f"assessment {row.id} is as of {assessment_as_of(row)}: a resumed run "
+                    "keeps its date"
+                )
             refs = tuple(row.requested)
         else:
             scale = registry.scale(request.scale_id or framework.framework.default_scale)
@@ -79,14 +96,18 @@ def _open(
                 strategy=context.settings.scoring.strategy,
                 status=AssessmentStatus.RUNNING,
                 requested=list(refs),
-                parameters=context.settings.scoring.model_dump(mode="json"),
+                parameters={
+                    **context.settings.scoring.model_dump(mode="json"),
+                    AS_OF: (request.as_of or datetime.now(UTC).date()).isoformat(),
+                },
             )
         row.status = AssessmentStatus.RUNNING
         session.add(row)
         record(
             session, actor, "assessment.resumed" if request.resume else "assessment.started",
             workspace_target(request.workspace, f"assessment:{row.id}"), None,
-            {"framework": row.framework_id, "scale": row.scale_id, "requested": list(refs)},
+            {"framework": row.framework_id, "scale": row.scale_id, "requested": list(refs),
+             AS_OF: assessment_as_of(row).isoformat()},
         )
         session.commit()
     requirements = select_requirements(registry, framework.framework.id, refs)
@@ -106,7 +127,8 @@ def run_assessment(
     with context.sessions() as session:
         done = proposed_refs(session, row.id)
     todo = [r for r in requirements if r.ref_id not in done]
-    scorer, retriever = build_scorer(context, request.workspace, registry.scale(row.scale_id), llm)
+    scorer, retriever = build_scorer(context, request.workspace, registry.scale(row.scale_id), llm,
+                                     assessment_as_of(row))
     retriever.prepare(todo)
     workers = (
         context.settings.llm.max_concurrency

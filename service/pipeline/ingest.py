@@ -13,7 +13,7 @@ from service.db import DocumentRow, Session
 from service.db.documents import find_document, get_document
 from service.db.tables import utcnow
 from service.db.workspaces import get_or_create_workspace, get_workspace
-from service.domain.evidence import Chunk, Passage, Sentence
+from service.domain.evidence import Chunk, DateSource, Passage, Sentence
 from service.errors import RejectedFileError
 from service.pipeline.audit import SYSTEM_ACTOR, record, workspace_target
 from service.pipeline.context import PipelineContext
@@ -25,6 +25,7 @@ from service.pipeline.ingest_stages import (
     store_original,
     validate,
 )
+from service.pipeline.record_dates import chunk_dates, find_dates, name_dates, unique
 from service.pipeline.screening import is_injection
 
 Status = Literal["indexed", "unchanged", "rejected"]
@@ -58,10 +59,16 @@ def expand_paths(paths: list[Path]) -> Iterator[tuple[Path, str]]:
 def build_chunks(
     workspace: str, document_id: str, name: str, file: ValidatedFile, chunked: ChunkedFile
 ) -> list[Chunk]:
-    """The indexed chunks, each tagged with its evidence kind and screened for injections."""
+    """The indexed chunks, each tagged with its evidence kind and its dates, and screened.
+
+    A chunk's dates are its own text's, then its document's: the opening chunk's and the
+    file name's, so that a record's later pages keep the date its header gives.
+    """
     first = chunked.chunks[0]
     title = first.headings[0] if first.headings else first.text.split("\n", 1)[0]
     document_kind = classify_document(name, title, file.doc_type)
+    opening = unique([*find_dates(f"{first.heading}\n{first.text}", DateSource.DOCUMENT),
+                      *name_dates(name)])
     return [
         Chunk(
             chunk_id=f"{document_id}:{file.sha256[:12]}:{index:05d}",
@@ -76,6 +83,7 @@ def build_chunks(
             screened=is_injection(piece.text),
             ocr_confidence=piece.ocr_confidence,
             ocr_low=piece.ocr_low,
+            dates=chunk_dates(f"{piece.heading}\n{piece.text}", opening),
         )
         for index, piece in enumerate(chunked.chunks)
     ]

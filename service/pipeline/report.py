@@ -24,6 +24,7 @@ from service.domain.report import (
 )
 from service.domain.review import RequirementReview, ReviewState
 from service.errors import AssayError
+from service.pipeline.assess import assessment_as_of
 from service.pipeline.context import PipelineContext
 from service.pipeline.review import effective_status, open_assessment
 
@@ -37,6 +38,7 @@ def load_assessment(
         header = AssessmentHeader(
             assessment_id=row.id, framework=row.framework_id, workspace=workspace,
             scale=row.scale_id, status=AssessmentStatus(row.status), created_at=row.created_at,
+            as_of=assessment_as_of(row),
         )
         proposals = [Proposal.model_validate(p.payload) for p in proposals_of(session, row.id)]
     return header, proposals

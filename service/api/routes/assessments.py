@@ -46,7 +46,8 @@ def start_assessment(
     """Start a new dated assessment (or resume one); poll ``GET /jobs/{id}`` for progress."""
     with context.sessions() as session:
         refs = tuple(r.strip() for r in body.requirements if r.strip())
-        request = AssessmentRequest(slug, body.framework, refs, body.scale, body.resume)
+        request = AssessmentRequest(slug, body.framework, refs, body.scale, body.resume,
+                                    body.as_of)
         job_id = services.start_assessment(session, request, user.name)
         return JobPublic.of(services.jobs.status(job_id))
 

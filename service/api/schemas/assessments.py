@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, Field
 
 from service.api.schemas.common import UtcDatetime
@@ -20,6 +22,9 @@ class AssessmentCreate(BaseModel):
     scale: str | None = Field(default=None, max_length=100)
     resume: str | None = Field(default=None, max_length=36,
                                description="Finish this interrupted assessment instead.")
+    as_of: date | None = Field(
+        default=None, examples=["2026-06-30"],
+        description="Judge records' freshness as of this day (ISO date); default today.")
 
 
 class FacetPublic(BaseModel):
@@ -58,6 +63,8 @@ class AssessmentPublic(BaseModel):
     scale: str
     status: AssessmentStatus
     created_at: UtcDatetime
+    as_of: date | None = Field(
+        default=None, description="The day records were judged fresh or stale against.")
     results: list[ResultPublic]
     signatures: list[SignaturePublic] = []
 
