@@ -25,7 +25,13 @@ from service.pipeline.ingest_stages import (
     store_original,
     validate,
 )
-from service.pipeline.record_dates import chunk_dates, find_dates, name_dates, unique
+from service.pipeline.record_dates import (
+    chunk_dates,
+    find_dates,
+    name_dates,
+    table_header,
+    unique,
+)
 from service.pipeline.screening import is_injection
 
 Status = Literal["indexed", "unchanged", "rejected"]
@@ -69,6 +75,7 @@ def build_chunks(
     document_kind = classify_document(name, title, file.doc_type)
     opening = unique([*find_dates(f"{first.heading}\n{first.text}", DateSource.DOCUMENT),
                       *name_dates(name)])
+    headers = [None, *(table_header(piece.text) for piece in chunked.chunks[:-1])]
     return [
         Chunk(
             chunk_id=f"{document_id}:{file.sha256[:12]}:{index:05d}",
@@ -83,7 +90,7 @@ def build_chunks(
             screened=is_injection(piece.text),
             ocr_confidence=piece.ocr_confidence,
             ocr_low=piece.ocr_low,
-            dates=chunk_dates(f"{piece.heading}\n{piece.text}", opening),
+            dates=chunk_dates(piece.heading, piece.text, opening, headers[index]),
         )
         for index, piece in enumerate(chunked.chunks)
     ]

@@ -13,7 +13,8 @@ by a configured order, where a record's date must never be guessed. Read here:
 
 Not read: ``03/04/2024`` (day-month or month-day?), two-digit years, bare years,
 quarters. Dates announced as ahead ("next review 1 March 2025", "due 2025-03-01",
-"valid until ...") say when something should happen, not when it did, and are skipped.
+"valid until ...", a table's "Due" column) say when something should happen, not when it
+did, and are skipped.
 """
 
 from __future__ import annotations
@@ -49,14 +50,14 @@ DATE = re.compile(
     rf"|(?<![\d/.])(?P<na>\d{{1,2}})[/.](?P<nb>\d{{1,2}})[/.](?P<ny>\d{{4}})(?![\d/])",
     re.IGNORECASE,
 )
-# a cue word (also inside column names: "next_review_date"), then no sentence, cell or
-# other number between it and the date
-AHEAD = re.compile(
-    r"(?<![a-z])(?:next|due|planned|scheduled|until|expires?|expiry|expiring|deadline|"
-    r"target|valid[\s_]+to)(?![a-z])[^.,;|\t\n\d]{0,25}$",
-    re.IGNORECASE,
-)
-LOOK_BACK = 40
+CUE = (r"(?<![a-z])(?:next|due|planned|scheduled|until|expires?|expiry|expiring|deadline|"
+       r"target|valid[\s_]+to)(?![a-z])")
+AHEAD_COLUMN = re.compile(CUE, re.IGNORECASE)
+# a cue word (also inside column names: "next_review_date") earlier in the same sentence or
+# cell, or in the cell before ("Next review | 14 January 2027"): "scheduled for 14 January
+# 2027, covering accounts as at 31 December 2026" is ahead too
+AHEAD = re.compile(CUE + r"[^.;|\t\n]{0,60}(?:\|\s*)?$", re.IGNORECASE)
+LOOK_BACK = 80
 
 
 def _day(year: int, month: int, day: int) -> date | None:
@@ -97,9 +98,49 @@ def _read(match: re.Match[str]) -> tuple[date, DatePrecision] | None:
     return (found, day) if found else None
 
 
-def find_dates(text: str, source: DateSource) -> Iterator[DatedMention]:
-    """Every unambiguous date the text states as past or present, in the order written."""
-    for match in DATE.finditer(text):
+def mask_ahead_columns(text: str) -> str:
+    """The text with the cells of ahead columns ("Due", "Next review") of its tables blanked.
+
+    Tables are lines of cells split by '|' (as the DOCX and Markdown parsers give them);
+    the first line of each run of such lines is its header.
+    """
+    lines, header = [], None
+    for line in text.split("\n"):
+        if "|" not in line:
+            lines.append(line)
+            header = None
+            continue
+        cells = line.strip().strip("|").split("|")
+        if header is None:
+            header = [bool(AHEAD_COLUMN.search(cell)) for cell in cells]
+        elif len(cells) == len(header) and any(header):
+            line = "|".join(" " * len(cell) if ahead else cell
+                            for cell, ahead in zip(cells, header, strict=True))
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def table_header(text: str) -> str | None:
+    """The header line of the table the text ends in, if it ends in one."""
+    lines = text.rstrip("\n").split("\n")
+    if "|" not in lines[-1]:
+        return None
+    start = len(lines) - 1
+    while start > 0 and "|" in lines[start - 1]:
+        start -= 1
+    return lines[start]
+
+
+def find_dates(text: str, source: DateSource, header: str | None = None) -> Iterator[DatedMention]:
+    """Every unambiguous date the text states as past or present, in the order written.
+
+    ``header``: the header line of a table that the text continues (from the chunk before).
+    """
+    skip = 0
+    if header is not None and "|" in text.lstrip("\n").split("\n", 1)[0]:
+        text, skip = f"{header}\n{text.lstrip(chr(10))}", len(header) + 1
+    text = mask_ahead_columns(text)
+    for match in DATE.finditer(text, skip):
         read = _read(match)
         if read is None or AHEAD.search(text[max(0, match.start() - LOOK_BACK):match.start()]):
             continue
@@ -121,7 +162,12 @@ def name_dates(name: str) -> tuple[DatedMention, ...]:
 
 
 def chunk_dates(
-    text: str, document_dates: tuple[DatedMention, ...]
+    heading: str, text: str, document_dates: tuple[DatedMention, ...],
+    header: str | None = None,
 ) -> tuple[DatedMention, ...]:
-    """A chunk's own dates, then its document's (the opening's and the file name's)."""
-    return unique([*find_dates(text, DateSource.TEXT), *document_dates])
+    """A chunk's own dates (its heading path's and text's), then its document's.
+
+    ``header``: the header line of a table the chunk before ended in, which this one may go on.
+    """
+    own = [*find_dates(heading, DateSource.TEXT), *find_dates(text, DateSource.TEXT, header)]
+    return unique([*own, *document_dates])

@@ -35,7 +35,7 @@ def record(document: str, text: str, kind: EvidenceKind = EvidenceKind.RECORD,
            opening: tuple[DatedMention, ...] = ()) -> Evidence:
     chunk = Chunk(chunk_id=f"{document}:{text[:8]}", workspace="w", document_id=document,
                   document=document, index=0, text=text, kind=kind,
-                  dates=chunk_dates(text, (*opening, *name_dates(document))))
+                  dates=chunk_dates("", text, (*opening, *name_dates(document))))
     return Evidence(chunk=chunk, score=0.8)
 
 

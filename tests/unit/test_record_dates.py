@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from service.domain.evidence import DatedMention, DatePrecision, DateSource
-from service.pipeline.record_dates import chunk_dates, find_dates, name_dates
+from service.pipeline.record_dates import chunk_dates, find_dates, name_dates, table_header
 
 DAY, MONTH = DatePrecision.DAY, DatePrecision.MONTH
 
@@ -61,10 +61,29 @@ def test_ambiguous_or_partial_forms_are_not_read(text: str) -> None:
         "due_date: 2025-04-01",
         "Action due by 30 April 2025",
         "Planned for March 2027",
+        "The next review is scheduled for 14 January 2027, covering accounts as at "
+        "31 December 2026.",
     ],
 )
 def test_dates_announced_as_ahead_are_skipped(text: str) -> None:
     assert read(text) == []
+
+
+def test_due_columns_of_tables_are_skipped() -> None:
+    actions = ("Action | Description | Owner | Due | Ticket\n"
+               "A1 | Add the cloud steps | Owen Price | 30 October 2026 | ITSM-5122\n"
+               "A2 | Closed on 2 October 2026 | Sam Oduya | 16 October 2026 | ITSM-5123")
+    assert read(actions) == [(date(2026, 10, 2), DAY, "2 October 2026")]
+    markdown = "| Item | Done | Next review |\n|---|---|---|\n| Keys | 2026-03-01 | 2027-03-01 |"
+    assert [d for d, _, _ in read(markdown)] == [date(2026, 3, 1)]
+    continued = "A6 | Mover check | Sam Oduya | 30 October 2026 | ITSM-5126"
+    assert read(continued) == [(date(2026, 10, 30), DAY, "30 October 2026")]
+    header = table_header(actions)
+    assert header is not None and header.startswith("Action | ")
+    assert list(find_dates(continued, DateSource.TEXT, header)) == []
+    assert table_header("Minutes\nNo table here.") is None
+    fields = "Meeting date | 08 October 2026\nNext review | 14 January 2027"
+    assert [d for d, _, _ in read(fields)] == [date(2026, 10, 8)]
 
 
 def test_a_past_date_after_a_due_date_is_kept() -> None:
@@ -80,7 +99,8 @@ def test_file_names_and_document_dates_keep_their_source() -> None:
     assert name_dates("access_review_minutes_2026_q3.docx") == ()
     opening = DatedMention(value=date(2024, 3, 1), precision=MONTH, text="March 2024",
                            source=DateSource.DOCUMENT)
-    found = chunk_dates("Reviewed 2 April 2024 and again on 2 April 2024.", (opening,))
+    found = chunk_dates("Minutes", "Reviewed 2 April 2024 and again on 2 April 2024.",
+                        (opening,))
     assert [(m.value, m.source) for m in found] == [
         (date(2024, 4, 2), DateSource.TEXT), (date(2024, 3, 1), DateSource.DOCUMENT)]
 
