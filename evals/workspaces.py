@@ -21,6 +21,7 @@ from evals.cases import (
     GradedSet,
     Passage,
     comply_sets,
+    freshness_sets,
     graded_sets,
 )
 from evals.progress import Progress
@@ -102,7 +103,7 @@ def all_targets(dataset: str | None = None, limit: int | None = None) -> list[Ta
     ``limit`` keeps the first N cases of each target (a quick run).
     """
     targets = [comply_target(d) for d in comply_sets()]
-    targets += [t for d in graded_sets() for t in graded_targets(d)]
+    targets += [t for d in (*graded_sets(), *freshness_sets()) for t in graded_targets(d)]
     if dataset:
         targets = [t for t in targets if dataset in t.dataset]
     if limit is not None:
