@@ -104,7 +104,7 @@ class JudgeStrategy:
         elif not quote_in(quote, source.chunk.text):
             problem = "the quote is not verbatim in the cited passage"
         elif facet.kind != FacetKind.DOCUMENTATION and source.stale:
-            problem = (f"a {facet.kind.value} facet needs a current record, the passage's "
+            problem = (f"an {facet.kind.value} facet needs a current record, the passage's "
                        "record is older than the review period")
         elif facet.kind != FacetKind.DOCUMENTATION and source.chunk.kind != EvidenceKind.RECORD:
             problem = f"a {facet.kind.value} facet needs a record, the passage is a policy"
