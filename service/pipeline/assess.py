@@ -46,6 +46,14 @@ def assessment_as_of(row: AssessmentRow) -> date:
     return date.fromisoformat(str(stored)) if stored else row.created_at.date()
 
 
+def check_resume_as_of(row: AssessmentRow, as_of: date | None) -> None:
+    """A resumed run keeps its assessment's as-of day: another one given is refused."""
+    if as_of is not None and as_of != assessment_as_of(row):
+        raise InvalidInputError(
+            f"assessment {row.id} is as of {assessment_as_of(row)}: a resumed run keeps its date"
+        )
+
+
 def select_requirements(
     registry: CatalogRegistry, framework_id: str, refs: tuple[str, ...]
 ) -> list[Requirement]:
@@ -79,11 +87,7 @@ def _open(
                 raise InvalidInputError(
                     f"assessment {row.id} is of {row.framework_id}, not {framework.framework.id}"
                 )
-            if request.as_of is not None and request.as_of != assessment_as_of(row):
-                raise InvalidInputError(
-                    f"assessment {row.id} is as of {assessment_as_of(row)}: a resumed run "
-                    "keeps its date"
-                )
+            check_resume_as_of(row, request.as_of)
             refs = tuple(row.requested)
         else:
             scale = registry.scale(request.scale_id or framework.framework.default_scale)

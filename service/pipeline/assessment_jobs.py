@@ -10,7 +10,12 @@ from service.components.llm import LLM
 from service.db import Session
 from service.domain.jobs import JobControl, JobRunner
 from service.errors import InvalidInputError
-from service.pipeline.assess import AssessmentRequest, run_assessment, select_requirements
+from service.pipeline.assess import (
+    AssessmentRequest,
+    check_resume_as_of,
+    run_assessment,
+    select_requirements,
+)
 from service.pipeline.context import PipelineContext
 from service.pipeline.review import open_assessment
 
@@ -21,7 +26,8 @@ def check_request(registry: CatalogRegistry, session: Session, request: Assessme
     """Refuse at once what the job would fail on: an unknown framework, ref, scale or run."""
     framework = registry.get(request.framework_id).framework
     if request.resume:
-        open_assessment(session, request.resume, request.workspace)
+        check_resume_as_of(open_assessment(session, request.resume, request.workspace),
+                           request.as_of)
         return
     if not select_requirements(registry, framework.id, request.refs):
         raise InvalidInputError("nothing to assess: the requirements named are not assessable")

@@ -116,11 +116,16 @@ def test_as_of_makes_the_aged_record_fresh_again(runner: CliRunner) -> None:
     assert not any("older than" in gap for gap in then["gaps"])
 
 
-def test_a_bad_as_of_is_a_usage_error(runner: CliRunner) -> None:
+def test_a_bad_or_changed_as_of_is_refused(runner: CliRunner) -> None:
     result = runner.invoke(app, ["assess", "-f", "iso27001-2022", "-r", REF, "-w", "fresh",
                                  "--as-of", "12/01/2026", "--json"])
     assert result.exit_code == 2
     assert "--as-of" in result.stderr
+    first = assess(runner, "fresh", "--as-of", TODAY)
+    resumed = runner.invoke(app, ["assess", "-f", "iso27001-2022", "-w", "fresh", "--resume",
+                                  first["assessment_id"], "--as-of", "2024-12-01", "--json"])
+    assert resumed.exit_code != 0
+    assert f"is as of {TODAY}: a resumed run keeps its date" in resumed.output
 
 
 def test_the_api_takes_and_shows_as_of(tmp_path: Path, cached_embedder: CachingEmbedder) -> None:
