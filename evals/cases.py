@@ -266,6 +266,11 @@ def graded_sets() -> list[GradedSet]:
     return [load_dataset(p, GradedSet) for p in sorted(DATASETS.glob("graded_*.yaml"))]
 
 
+def freshness_sets() -> list[GradedSet]:
+    """The same records current and aged, in the graded format: evals/datasets/freshness_*.yaml."""
+    return [load_dataset(p, GradedSet) for p in sorted(DATASETS.glob("freshness_*.yaml"))]
+
+
 def chat_sets() -> list[ChatSet]:
     """The chat questions: evals/datasets/chat*.yaml."""
     return [load_dataset(p, ChatSet) for p in sorted(DATASETS.glob("chat*.yaml"))]

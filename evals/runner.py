@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -45,6 +46,7 @@ class EvalOptions:
     limit: int | None = None
     data_dir: Path | None = None
     models_dir: Path = DEFAULT_MODELS_DIR
+    as_of: date | None = None
 
 
 def link_models(data_dir: Path, models_dir: Path) -> None:
@@ -90,5 +92,5 @@ def run_eval(options: EvalOptions, progress: Progress) -> dict[str, SuiteResult]
             and needs_llm(settings.scoring))
         llm: LLM | None = build_llm(settings.llm, data_dir) if wants_model else None
         session = EvalSession(context, build_registry(settings), targets, llm, progress,
-                              options.dataset)
+                              options.dataset, options.as_of)
         return {name: SUITES[name](session) for name in options.suites}

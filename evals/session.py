@@ -7,6 +7,7 @@ robustness suites.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from evals.progress import Progress
@@ -40,20 +41,27 @@ class EvalSession:
     llm: LLM | None
     progress: Progress
     dataset: str | None = None
+    as_of: date | None = None
+    """`--as-of`: overrides every dataset's own assessment date."""
     _proposals: dict[tuple[str, str], Proposal] = field(default_factory=dict)
 
     def requirement(self, target: Target, ref: str) -> Requirement:
         """The catalog requirement a case names."""
         return self.registry.requirement(target.framework, ref)
 
-    def propose(self, target: Target, refs: list[str],
-                workspace: str | None = None) -> dict[str, Proposal]:
-        """A proposal per ref, scored in the target's workspace or in another (e.g. a clone).
+    def as_of_for(self, target: Target) -> date | None:
+        """The day a target is assessed as of: `--as-of`, else its dataset's, else today."""
+        return self.as_of or target.as_of
 
-        Proposals of the target's own workspace are kept for the rest of the run; each
-        ref advances the progress bar.
+    def propose(self, target: Target, refs: list[str], workspace: str | None = None,
+                as_of: date | None = None) -> dict[str, Proposal]:
+        """A proposal per ref, in the target's workspace or another (e.g. a clone).
+
+        Scored as of the target's day, or of ``as_of``. Proposals of the target's own
+        workspace on its own day are kept for the rest of the run; each ref advances the
+        progress bar.
         """
-        own = workspace is None
+        own = workspace is None and as_of is None
         space = target.workspace if workspace is None else workspace
         todo = [r for r in refs if not own or (space, r) not in self._proposals]
         for _ in range(len(refs) - len(todo)):
@@ -62,7 +70,8 @@ class EvalSession:
         if todo:
             framework = self.registry.get(target.framework).framework
             scorer, retriever = build_scorer(
-                self.context, space, self.registry.scale(framework.default_scale), self.llm)
+                self.context, space, self.registry.scale(framework.default_scale), self.llm,
+                as_of or self.as_of_for(target))
             requirements = [self.requirement(target, r) for r in todo]
             retriever.prepare(requirements)
             for ref, requirement in zip(todo, requirements, strict=True):

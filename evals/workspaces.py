@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from evals.cases import (
@@ -20,6 +21,7 @@ from evals.cases import (
     GradedSet,
     Passage,
     comply_sets,
+    freshness_sets,
     graded_sets,
 )
 from evals.progress import Progress
@@ -53,6 +55,8 @@ class Target:
     workspace: str
     cases: tuple[LabelledCase, ...]
     profile: int | None = None
+    as_of: date | None = None
+    """The dataset's assessment date: records are fresh or stale as of this day."""
 
     @property
     def name(self) -> str:
@@ -75,7 +79,7 @@ def comply_target(dataset: ComplySet) -> Target:
     cases = tuple(LabelledCase(c.ref, c.expected_level, c.passages, c.coverage, c.note)
                   for c in dataset.cases)
     return Target(dataset.name, dataset.framework, DATASETS / dataset.documents,
-                  slug(f"eval-{dataset.name}"), cases)
+                  slug(f"eval-{dataset.name}"), cases, as_of=dataset.as_of)
 
 
 def graded_targets(dataset: GradedSet) -> list[Target]:
@@ -89,7 +93,7 @@ def graded_targets(dataset: GradedSet) -> list[Target]:
         )
         targets.append(Target(dataset.name, dataset.framework, DATASETS / profile.documents,
                               slug(f"eval-{dataset.name}-l{profile.level}"), cases,
-                              profile.level))
+                              profile.level, dataset.as_of))
     return targets
 
 
@@ -99,12 +103,11 @@ def all_targets(dataset: str | None = None, limit: int | None = None) -> list[Ta
     ``limit`` keeps the first N cases of each target (a quick run).
     """
     targets = [comply_target(d) for d in comply_sets()]
-    targets += [t for d in graded_sets() for t in graded_targets(d)]
+    targets += [t for d in (*graded_sets(), *freshness_sets()) for t in graded_targets(d)]
     if dataset:
         targets = [t for t in targets if dataset in t.dataset]
     if limit is not None:
-        targets = [Target(t.dataset, t.framework, t.folder, t.workspace, t.cases[:limit],
-                          t.profile) for t in targets]
+        targets = [replace(t, cases=t.cases[:limit]) for t in targets]
     return targets
 
 

@@ -260,6 +260,10 @@ class ScoringSettings(BaseModel):
     candidates: int = Field(default=10, ge=1, le=100)
     verify: bool = Field(default=True, description="Ask the LLM to verify each match")
     rationale: Literal["template", "llm"] = "template"
+    review_months: int = Field(
+        default=12, ge=1, le=120,
+        description="a record older than this many months as of the assessment's date shows "
+                    "no practice; a requirement's review_months in its catalog wins")
 
 
 class ApiSettings(BaseModel):

@@ -8,7 +8,10 @@ Each violation is listed on its own:
 - injection: adding evals/fixtures/injection/ (instructions to a model, blatant and
   disguised) moves any level;
 - distractors: a workspace of only evals/fixtures/distractors/ (texts on related topics that
-  show no organisation's practice, and unrelated ones) proposes a level above 0.
+  show no organisation's practice, and unrelated ones) proposes a level above 0;
+- ageing: the same workspace assessed ten years after its dataset's date, when every dated
+  record is stale, raises a level. The check also counts the requirements whose
+  implementation level fell, and how many of those have a gap naming a record's date.
 
 Each check runs in a scratch workspace built by copying stored chunks and vectors, so the
 labelled workspaces are never changed and nothing is embedded twice.
@@ -16,6 +19,7 @@ labelled workspaces are never changed and nothing is embedded twice.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +111,30 @@ def injection(session: EvalSession, target: Target) -> tuple[int, list[dict[str,
                        for r in refs if after[r].maturity != before[r].maturity]
 
 
+AGEING_YEARS = 10
+STALE_GAP = "older than the"
+
+
+def ageing(session: EvalSession, target: Target) -> tuple[int, list[dict[str, Any]], int, int]:
+    """Assess again ten years later: no level may rise.
+
+    Also returned: how many implementation levels fell, and how many of those name a stale
+    record's date in a gap.
+    """
+    refs = [c.ref for c in target.cases]
+    before = session.propose(target, refs)
+    day = session.as_of_for(target) or datetime.now(UTC).date()
+    later = date(day.year + AGEING_YEARS, day.month, min(day.day, 28))
+    after = session.propose(target, refs, as_of=later)
+    fell = [r for r in refs
+            if after[r].implementation_level < before[r].implementation_level]
+    named = sum(any(STALE_GAP in gap for gap in after[r].gaps) for r in fell)
+    found = [violation("ageing", target.name, r, before[r].maturity, after[r].maturity,
+                       f"as of {later.isoformat()}")
+             for r in refs if after[r].maturity > before[r].maturity]
+    return len(refs), found, len(fell), named
+
+
 def distractors(session: EvalSession) -> tuple[int, list[dict[str, Any]]]:
     """A workspace of distractors only: every requirement labelled anywhere must be 0."""
     refs: dict[str, list[str]] = {}
@@ -162,7 +190,7 @@ def run(session: EvalSession) -> SuiteResult:
     context = session.context
     ingest_folder(context, INJECTION_WORKSPACE, FIXTURES / "injection")
     ingest_folder(context, DISTRACTOR_WORKSPACE, FIXTURES / "distractors")
-    session.progress.start("robustness", 2 * sum(len(t.cases) for t in session.targets))
+    session.progress.start("robustness", 3 * sum(len(t.cases) for t in session.targets))
     checked: dict[str, int] = {}
     found: list[dict[str, Any]] = []
     for name, check in (("ablation", ablation), ("injection", injection)):
@@ -170,13 +198,21 @@ def run(session: EvalSession) -> SuiteResult:
             count, problems = check(session, target)
             checked[name] = checked.get(name, 0) + count
             found += problems
+    aged = {"implementation_fell": 0, "gap_names_date": 0}
+    for target in session.targets:
+        count, problems, fell, named = ageing(session, target)
+        checked["ageing"] = checked.get("ageing", 0) + count
+        found += problems
+        aged["implementation_fell"] += fell
+        aged["gap_names_date"] += named
     for name, result in (("distractors", distractors(session)),
                          ("paraphrase", paraphrases(session, context.settings.data_dir))):
         checked[name], problems = result
         found += problems
     clear(context, SCRATCH)
     data: dict[str, Any] = {"checked": checked, "violations": found,
-            "counts": {k: sum(v["check"] == k for v in found) for k in checked}}
+            "counts": {k: sum(v["check"] == k for v in found) for k in checked},
+            "ageing": aged}
     markdown = section(
         "Robustness",
         table(["check", "checked", "violations"],
@@ -184,6 +220,9 @@ def run(session: EvalSession) -> SuiteResult:
         table(["check", "target", "ref", "before", "after", "detail"],
               [[v["check"], v["target"], v["ref"], v["before"], v["after"], v["detail"]]
                for v in found]) if found else "No violation.",
+        f"Ageing ({AGEING_YEARS} years on): implementation level fell for "
+        f"{aged['implementation_fell']} requirements, {aged['gap_names_date']} of them with a "
+        "gap naming the stale record's date.",
     )
     return SuiteResult(data, markdown)
 

@@ -71,10 +71,11 @@ def separations(items: list[Scored]) -> dict[str, dict[str, float | None]]:
     return result
 
 
-def profile_means(items: list[Scored]) -> dict[str, float | None]:
-    """For graded profiles: the mean proposed level of each profile."""
+def profile_means(items: list[Scored], implementation: bool = False) -> dict[str, float | None]:
+    """For graded profiles: the mean proposed level (or implementation level) of each."""
     names = sorted({s.target.name for s in items if s.target.profile is not None})
-    return {n: mean([float(s.level) for s in items if s.target.name == n]) for n in names}
+    return {n: mean([float(s.implementation if implementation else s.level)
+                     for s in items if s.target.name == n]) for n in names}
 
 
 def agreement_rows(groups: dict[str, dict[str, Any]]) -> list[list[object]]:
@@ -94,6 +95,7 @@ def run(session: EvalSession) -> SuiteResult:
         "by_theme": by(items, "theme"),
         "separation": separations(items),
         "profile_means": profile_means(items),
+        "profile_implementation_means": profile_means(items, implementation=True),
         "confusion": {"labels": list(LEVELS),
                       "matrix": confusion([s.case.expected for s in items],
                                           [s.level for s in items])},
@@ -112,8 +114,10 @@ def run(session: EvalSession) -> SuiteResult:
         table(["dataset", "addressed", "partial", "not addressed", "separation"],
               [[n, s["mean_addressed"], s["mean_partial"], s["mean_not_addressed"],
                 s["separation"]] for n, s in data["separation"].items()]),
-        "Mean proposed level per graded profile:",
-        table(["profile", "mean level"], [[n, v] for n, v in data["profile_means"].items()]),
+        "Mean proposed level (and implementation level) per graded profile:",
+        table(["profile", "mean level", "mean implementation level"],
+              [[n, v, data["profile_implementation_means"][n]]
+               for n, v in data["profile_means"].items()]),
         "Confusion (rows expected, columns proposed):",
         table(["expected", *[str(v) for v in LEVELS]],
               [[str(v), *row] for v, row in zip(LEVELS, matrix, strict=True)]),

@@ -13,7 +13,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from service.cli.access import AsOpt, cli_actor
-from service.cli.options import JsonOpt, WorkspaceOpt, open_assessment_context, open_context
+from service.cli.options import (
+    AsOfOpt,
+    JsonOpt,
+    WorkspaceOpt,
+    open_assessment_context,
+    open_context,
+)
 from service.cli.output import emit_json, stderr, stdout, with_errors
 from service.composition import build_llm, build_registry
 from service.domain.access import Role
@@ -129,16 +135,22 @@ def assess(
         "--scope", help="What the assessment covers (free text, shown in every export).")
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Also write the JSON here.")] = None,
+    as_of: AsOfOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Propose a maturity level per requirement, with citations and gaps."""
+    """Propose a maturity level per requirement, with citations and gaps.
+
+    Records older than a requirement's review period (12 months unless its catalog says
+    otherwise) as of --as-of (default today) show no practice.
+    """
     context = open_context(workspace, writes=True)
     registry = build_registry(context.settings)
     llm = None
     if needs_llm(context.settings.scoring):
         stderr.print(f"loading the {context.settings.llm.mode} LLM ...")
         llm = build_llm(context.settings.llm, context.settings.data_dir)
-    request = AssessmentRequest(workspace, framework, _refs(requirement), scale, resume, scope)
+    request = AssessmentRequest(workspace, framework, _refs(requirement), scale, resume,
+                                scope=scope, as_of=as_of.date() if as_of else None)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -154,7 +166,8 @@ def assess(
         assessment_id = run_assessment(context, registry, request, llm, advance, cli_actor())
     header, proposals = load_assessment(context, assessment_id, workspace)
     payload: dict[str, Any] = header.model_dump(
-        mode="json", include={"assessment_id", "framework", "workspace", "scale", "scope"})
+        mode="json",
+        include={"assessment_id", "framework", "workspace", "scale", "scope", "as_of"})
     payload["results"] = [result_json(p) for p in proposals]
     if out is not None:
         out.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from service.cli.options import JsonOpt
+from service.cli.options import AsOfOpt, JsonOpt
 from service.cli.output import emit_json, stderr, stdout, with_errors
 from service.errors import InvalidInputError
 
@@ -52,9 +52,14 @@ def evaluate(
         "--data-dir", help="Keep the ingested workspaces here; re-runs skip unchanged files."
     )] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Also write the JSON here.")] = None,
+    as_of: AsOfOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Run the labelled eval suites and print their figures."""
+    """Run the labelled eval suites and print their figures.
+
+    Records are judged fresh as of each dataset's own ``as_of`` (else today); --as-of
+    overrides it for every dataset.
+    """
     try:
         from evals.runner import EvalOptions, run_eval
     except ImportError as error:
@@ -63,7 +68,8 @@ def evaluate(
     if suite not in (*SUITE_NAMES, "all"):
         raise InvalidInputError(f"unknown suite '{suite}': use {', '.join(SUITE_NAMES)} or all")
     options = EvalOptions(suites=SUITE_NAMES if suite == "all" else (suite,), llm=llm,
-                          dataset=dataset, limit=limit, data_dir=data_dir)
+                          dataset=dataset, limit=limit, data_dir=data_dir,
+                          as_of=as_of.date() if as_of else None)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     with Progress(*columns, console=stderr, transient=True) as bar:

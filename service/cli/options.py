@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -19,6 +20,11 @@ WorkspaceOpt = Annotated[
 ]
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print exactly one JSON object on stdout.")
+]
+AsOfOpt = Annotated[
+    datetime | None,
+    typer.Option("--as-of", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD",
+                 help="Judge records' freshness as of this day; default today."),
 ]
 
 

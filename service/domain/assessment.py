@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -72,6 +72,8 @@ class Provenance(BaseModel):
     thresholds: dict[str, float]
     retrieval: dict[str, float]
     created_at: datetime
+    as_of: date | None = Field(
+        default=None, description="The day records were judged fresh or stale against.")
 
 
 class Proposal(BaseModel):

@@ -95,6 +95,10 @@ class Requirement(_Strict):
     aliases: tuple[str, ...] = Field(
         default=(), description="Extra spellings that resolve to this node, e.g. 'AC-7'."
     )
+    review_months: int | None = Field(
+        default=None, ge=1, le=120,
+        description="How old a record may be, in months, and still show practice as of the "
+                    "assessment's date; unset: the setting scoring.review_months (12).")
 
     @property
     def shown_title(self) -> str:

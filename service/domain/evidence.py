@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -28,6 +30,50 @@ class EvidenceKind(StrEnum):
     POLICY = "policy"
     PROCEDURE = "procedure"
     RECORD = "record"
+
+
+class DatePrecision(StrEnum):
+    """How much of a date the text gave: the day, or only the month."""
+
+    DAY = "day"
+    MONTH = "month"
+
+
+class DateSource(StrEnum):
+    """Where a date was read: the chunk's own text, its document's opening, its file name."""
+
+    TEXT = "text"
+    DOCUMENT = "document"
+    NAME = "name"
+
+
+class DatedMention(BaseModel):
+    """A date read from evidence at ingest, with the words it was read from (its provenance).
+
+    A month-only date ("March 2024") has ``value`` on the month's first day.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    value: date
+    precision: DatePrecision
+    text: str
+    source: DateSource
+
+    @property
+    def last_day(self) -> date:
+        """The last day the mention can mean: the day itself, or the month's last day."""
+        if self.precision is DatePrecision.DAY:
+            return self.value
+        days = calendar.monthrange(self.value.year, self.value.month)[1]
+        return self.value.replace(day=days)
+
+    @property
+    def shown(self) -> str:
+        """The date in words, as precise as the text was: '12 March 2024' or 'March 2024'."""
+        month_year = f"{calendar.month_name[self.value.month]} {self.value.year}"
+        return month_year if self.precision is DatePrecision.MONTH else (
+            f"{self.value.day} {month_year}")
 
 
 class Passage(BaseModel):
@@ -76,6 +122,8 @@ class Chunk(BaseModel):
     screened: bool = False
     ocr_confidence: float | None = None
     ocr_low: bool = False
+    dates: tuple[DatedMention, ...] = ()
+    """Dates read from the chunk's text, its document's opening and its file name."""
 
     @property
     def ocr(self) -> bool:
@@ -104,9 +152,20 @@ class SearchHit(BaseModel):
 
 
 class Evidence(BaseModel):
-    """A retrieved chunk with its relevance to a requirement, in [0, 1]."""
+    """A retrieved chunk with its relevance to a requirement, in [0, 1].
+
+    ``record_date`` and ``stale`` are set by the freshness rule for records: a stale record
+    is older than the requirement's review period as of the assessment's date.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     chunk: Chunk
     score: float
+    record_date: DatedMention | None = None
+    stale: bool = False
+
+    @property
+    def counts_as_record(self) -> bool:
+        """Whether this evidence can show practice: a record, and not a stale one."""
+        return self.chunk.kind == EvidenceKind.RECORD and not self.stale

@@ -8,7 +8,7 @@ out of the gaps.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
@@ -41,6 +41,8 @@ class AssessmentHeader(_Frozen):
     scope: str | None = None
     projected_from: str | None = None
     source_framework: str | None = None
+    as_of: date | None = None
+    """The day records were judged fresh against (see the freshness rule)."""
 
 
 class RequirementStanding(_Frozen):

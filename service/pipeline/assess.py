@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from service.components.catalog import CatalogRegistry
 from service.components.llm import LLM
@@ -39,6 +40,25 @@ class AssessmentRequest:
     resume: str | None = None
     scope: str | None = None
     assessment_id: str | None = None  # the id of the new assessment; a run again resumes it
+    as_of: date | None = None
+    """The day records are judged fresh against; default the day the assessment starts."""
+
+
+AS_OF = "as_of"
+
+
+def assessment_as_of(row: AssessmentRow) -> date:
+    """The day an assessment judges its records' freshness against (older runs: their start)."""
+    stored = row.parameters.get(AS_OF)
+    return date.fromisoformat(str(stored)) if stored else row.created_at.date()
+
+
+def check_resume_as_of(row: AssessmentRow, as_of: date | None) -> None:
+    """A resumed run keeps its assessment's as-of day: another one given is refused."""
+    if as_of is not None and as_of != assessment_as_of(row):
+        raise InvalidInputError(
+            f"assessment {row.id} is as of {assessment_as_of(row)}: a resumed run keeps its date"
+        )
 
 
 def select_requirements(
@@ -79,6 +99,7 @@ def _open(
                 raise InvalidInputError(
                     f"assessment {row.id} is of {row.framework_id}, not {framework.framework.id}"
                 )
+            check_resume_as_of(row, request.as_of)
             refs = tuple(row.requested)
         else:
             scale = registry.scale(request.scale_id or framework.framework.default_scale)
@@ -91,7 +112,10 @@ def _open(
                 strategy=context.settings.scoring.strategy,
                 status=AssessmentStatus.RUNNING,
                 requested=list(refs),
-                parameters=context.settings.scoring.model_dump(mode="json"),
+                parameters={
+                    **context.settings.scoring.model_dump(mode="json"),
+                    AS_OF: (request.as_of or datetime.now(UTC).date()).isoformat(),
+                },
                 scope=scope_statement(request.scope),
             )
         row.status = AssessmentStatus.RUNNING
@@ -100,7 +124,7 @@ def _open(
             session, actor, "assessment.resumed" if resumed else "assessment.started",
             workspace_target(request.workspace, f"assessment:{row.id}"), None,
             {"framework": row.framework_id, "scale": row.scale_id, "requested": list(refs),
-             "scope": row.scope},
+             "scope": row.scope, AS_OF: assessment_as_of(row).isoformat()},
         )
         session.commit()
     requirements = select_requirements(registry, framework.framework.id, refs)
@@ -120,7 +144,8 @@ def run_assessment(
     with context.sessions() as session:
         done = proposed_refs(session, row.id)
     todo = [r for r in requirements if r.ref_id not in done]
-    scorer, retriever = build_scorer(context, request.workspace, registry.scale(row.scale_id), llm)
+    scorer, retriever = build_scorer(context, request.workspace, registry.scale(row.scale_id), llm,
+                                     assessment_as_of(row))
     retriever.prepare(todo)
     workers = (
         context.settings.llm.max_concurrency

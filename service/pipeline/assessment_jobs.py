@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import date
 
 from service.components.catalog import CatalogRegistry
 from service.components.llm import LLM
@@ -16,7 +17,12 @@ from service.db import Session
 from service.domain.jobs import JobControl, JobHandler, JobParams, JobRunner
 from service.domain.scope import scope_statement
 from service.errors import InvalidInputError
-from service.pipeline.assess import AssessmentRequest, run_assessment, select_requirements
+from service.pipeline.assess import (
+    AssessmentRequest,
+    check_resume_as_of,
+    run_assessment,
+    select_requirements,
+)
 from service.pipeline.context import PipelineContext
 from service.pipeline.review import open_assessment
 
@@ -31,7 +37,8 @@ def check_request(registry: CatalogRegistry, session: Session, request: Assessme
     if request.resume:
         if request.scope is not None:
             raise InvalidInputError("a resumed assessment keeps its scope; change it instead")
-        open_assessment(session, request.resume, request.workspace)
+        check_resume_as_of(open_assessment(session, request.resume, request.workspace),
+                           request.as_of)
         return
     if not select_requirements(registry, framework.id, request.refs):
         raise InvalidInputError("nothing to assess: the requirements named are not assessable")
@@ -62,6 +69,7 @@ def assessment_params(request: AssessmentRequest, actor: str) -> JobParams:
         "refs": list(request.refs), "scale_id": request.scale_id, "resume": request.resume,
         "assessment_id": request.resume or request.assessment_id or str(uuid.uuid4()),
         "scope": request.scope, "actor": actor,
+        "as_of": request.as_of.isoformat() if request.as_of else None,
     }
 
 
@@ -75,6 +83,7 @@ def assessment_handler(
             workspace=params["workspace"], framework_id=params["framework_id"],
             refs=tuple(params["refs"]), scale_id=params["scale_id"], resume=params["resume"],
             assessment_id=params["assessment_id"], scope=params.get("scope"),
+            as_of=date.fromisoformat(params["as_of"]) if params.get("as_of") else None,
         )
         return assessment_job(context, registry, scoring_llm, request, params["actor"], control)
 

@@ -22,7 +22,7 @@ from service.db.documents import (
 )
 from service.db.tables import PENDING, READY, utcnow
 from service.db.workspaces import get_or_create_workspace
-from service.domain.evidence import Chunk, Passage, Sentence
+from service.domain.evidence import Chunk, DateSource, Passage, Sentence
 from service.domain.visibility import chunk_id
 from service.errors import ConflictError, RejectedFileError
 from service.pipeline.audit import SYSTEM_ACTOR, record, workspace_target
@@ -36,6 +36,13 @@ from service.pipeline.ingest_stages import (
     parse_and_chunk,
     store_original,
     validate,
+)
+from service.pipeline.record_dates import (
+    chunk_dates,
+    find_dates,
+    name_dates,
+    table_header,
+    unique,
 )
 from service.pipeline.screening import is_injection
 
@@ -71,10 +78,17 @@ def expand_paths(paths: list[Path]) -> Iterator[tuple[Path, str]]:
 def build_chunks(
     workspace: str, document_id: str, name: str, file: ValidatedFile, chunked: ChunkedFile
 ) -> list[Chunk]:
-    """The indexed chunks, each tagged with its evidence kind and screened for injections."""
+    """The indexed chunks, each tagged with its evidence kind and its dates, and screened.
+
+    A chunk's dates are its own text's, then its document's: the opening chunk's and the
+    file name's, so that a record's later pages keep the date its header gives.
+    """
     first = chunked.chunks[0]
     title = first.headings[0] if first.headings else first.text.split("\n", 1)[0]
     document_kind = classify_document(name, title, file.doc_type)
+    opening = unique([*find_dates(f"{first.heading}\n{first.text}", DateSource.DOCUMENT),
+                      *name_dates(name)])
+    headers = [None, *(table_header(piece.text) for piece in chunked.chunks[:-1])]
     return [
         Chunk(
             chunk_id=chunk_id(document_id, file.sha256, index),
@@ -89,6 +103,7 @@ def build_chunks(
             screened=is_injection(piece.text),
             ocr_confidence=piece.ocr_confidence,
             ocr_low=piece.ocr_low,
+            dates=chunk_dates(piece.heading, piece.text, opening, headers[index]),
         )
         for index, piece in enumerate(chunked.chunks)
     ]

@@ -25,6 +25,7 @@ from service.domain.report import (
 )
 from service.domain.review import RequirementReview, ReviewState
 from service.errors import AssayError
+from service.pipeline.assess import assessment_as_of
 from service.pipeline.context import PipelineContext
 from service.pipeline.review import effective_status, open_assessment
 from service.pipeline.visible import visible_documents
@@ -41,6 +42,7 @@ def load_assessment(
             scale=row.scale_id, status=AssessmentStatus(row.status), created_at=row.created_at,
             scope=row.scope, projected_from=row.parameters.get(PROJECTED_FROM),
             source_framework=row.parameters.get(SOURCE_FRAMEWORK),
+            as_of=assessment_as_of(row),
         )
         proposals = [Proposal.model_validate(p.payload) for p in proposals_of(session, row.id)]
     return header, proposals

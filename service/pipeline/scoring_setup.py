@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from service.components.catalog import corpora_dir, load_builtin_corpus
 from service.components.llm import LLM
@@ -12,6 +12,7 @@ from service.domain.catalog import Scale
 from service.errors import CatalogFormatError
 from service.pipeline.context import PipelineContext
 from service.pipeline.retrieve import RetrievalParams, Retriever
+from service.pipeline.score.freshness import Freshness
 from service.pipeline.score.judge_strategy import JudgeStrategy
 from service.pipeline.score.match_strategy import MatchStrategy
 from service.pipeline.score.matching import Thresholds
@@ -54,10 +55,12 @@ def needs_llm(settings: ScoringSettings) -> bool:
 
 
 def build_scorer(
-    context: PipelineContext, workspace: str, scale: Scale, llm: LLM | None
+    context: PipelineContext, workspace: str, scale: Scale, llm: LLM | None,
+    as_of: date | None = None,
 ) -> tuple[Scorer, Retriever]:
-    """A scorer for one run over one workspace, and its retriever."""
+    """A scorer for one run over one workspace as of a day (default today), and its retriever."""
     settings = context.settings.scoring
+    freshness = Freshness(as_of or datetime.now(UTC).date(), settings.review_months)
     retriever = Retriever(context, workspace, retrieval_params(settings))
     cut_offs = thresholds(settings)
     prompts: dict[str, str] = {}
@@ -97,6 +100,7 @@ def build_scorer(
         },
         retrieval={"k": settings.k, "candidates": settings.candidates, "floor": settings.floor},
         created_at=datetime.now(UTC),
+        as_of=freshness.as_of,
     )
     labels = maturity_labels(context.settings)
-    return Scorer(retriever, strategy, scale, provenance, rationale, labels), retriever
+    return Scorer(retriever, strategy, scale, provenance, rationale, labels, freshness), retriever

@@ -7,6 +7,7 @@ verbatim sentence of a chunk that was retrieved.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,7 @@ INJECTION_PAGE = (  # policy text that would raise A.8.24 if it were not screene
 )
 
 Results = dict[str, Proposal]
+AS_OF = date(2026, 12, 1)  # the sample records (2026) are current then, whatever today is
 
 
 @pytest.fixture
@@ -70,7 +72,8 @@ def ingest(context: PipelineContext, workspace: str, names: tuple[str, ...],
 
 def assess(context: PipelineContext, registry: CatalogRegistry, workspace: str,
            resume: str | None = None) -> tuple[str, Results]:
-    request = AssessmentRequest(workspace, FRAMEWORK, SUBSET, resume=resume)
+    request = AssessmentRequest(workspace, FRAMEWORK, SUBSET, resume=resume,
+                                as_of=None if resume else AS_OF)
     assessment_id = run_assessment(context, registry, request, None)
     header, proposals = load_assessment(context, assessment_id, workspace)
     assert header.status == AssessmentStatus.COMPLETED

@@ -69,7 +69,8 @@ def test_assess_and_report_json(runner: CliRunner, tmp_path: Path) -> None:
     payload = run_json(runner, "assess", "-f", "iso27001-2022", "-r", "A.8.13",
                        "-r", "A.5.15,5.2", "--out", str(out))
     assert json.loads(out.read_text()) == payload
-    assert set(payload) == {"assessment_id", "framework", "workspace", "scale", "scope", "results"}
+    assert set(payload) == {"assessment_id", "framework", "workspace", "scale", "scope", "as_of",
+                            "results"}
     assert (payload["framework"], payload["workspace"], payload["scale"]) == (
         "iso27001-2022", "default", "maturity-0-5")
     assert [r["ref_id"] for r in payload["results"]] == ["A.8.13", "A.5.15", "5.2"]

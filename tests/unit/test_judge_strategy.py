@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -125,20 +126,38 @@ def judged_context(make_context: ContextFactory, fake_embedder: FakeEmbedder,
                                settings=context.settings.model_copy(update={"scoring": scoring}))
 
 
+SCALE = Scale.model_validate({"id": "maturity-0-5", "name": "Maturity", "levels": [
+    {"value": v, "label": str(v), "descriptor": "d"} for v in range(6)]})
+AS_OF = date(2026, 12, 1)  # the restore of 2026-03-02 is within 12 months
+
+
 def test_a_downgrade_flags_the_proposal(judged_context: PipelineContext) -> None:
-    scale = Scale.model_validate({"id": "maturity-0-5", "name": "Maturity", "levels": [
-        {"value": v, "label": str(v), "descriptor": "d"} for v in range(6)]})
+    scale = SCALE
     good = reply(f2=("met", RECORD_QUOTE, "P1"))
-    scorer, _ = build_scorer(judged_context, "w", scale, fake_llm([good]))
+    scorer, _ = build_scorer(judged_context, "w", scale, fake_llm([good]), AS_OF)
     proposal = scorer.propose(REQUIREMENT)
     assert (proposal.status, proposal.flags) == (ProposalStatus.PROPOSED, ())
     assert [c.quote for c in proposal.citations] == [RECORD_QUOTE]
     assert proposal.provenance.strategy == "judge"
     assert proposal.provenance.prompts == {"judge-facets": "1"}
     invented = reply(f2=("met", "Every restore in 2026 passed its checks.", "P1"))
-    scorer, _ = build_scorer(judged_context, "w", scale, fake_llm([invented]))
+    scorer, _ = build_scorer(judged_context, "w", scale, fake_llm([invented]), AS_OF)
     flagged = scorer.propose(REQUIREMENT)
     assert flagged.status == ProposalStatus.FLAGGED
     assert flagged.flags == ("X.1-f2: the quote is not verbatim in the cited passage",)
     assert flagged.citations == ()
     assert flagged.implementation_level <= proposal.implementation_level
+
+
+def test_a_stale_record_cannot_show_practice(judged_context: PipelineContext) -> None:
+    claimed = reply(f2=("met", RECORD_QUOTE, "P1"))
+    scorer, _ = build_scorer(judged_context, "w", SCALE, fake_llm([claimed]), date(2027, 6, 1))
+    stale = scorer.propose(REQUIREMENT)
+    assert stale.status == ProposalStatus.FLAGGED
+    assert stale.flags == ("X.1-f2: an implementation facet needs a current record, the "
+                           "passage's record is older than the review period",)
+    assert stale.implementation_level == 0 and stale.citations == ()
+    assert stale.gaps[0].startswith("The latest record in restore_test_log.md is from "
+                                    "2 March 2026, older than the 12-month review period "
+                                    "as of 1 June 2027")
+    assert stale.provenance.as_of == date(2027, 6, 1)

@@ -64,13 +64,17 @@ def test_claim_strips_the_lead_in_only(facet: str, expected: str) -> None:
 
 
 def test_record_gating() -> None:
-    assert eligible(DOC_FACET, EvidenceKind.POLICY)
-    assert eligible(DOC_FACET, EvidenceKind.RECORD)
+    record = evidence("log", EvidenceKind.RECORD)
+    stale = record.model_copy(update={"stale": True})
+    assert eligible(DOC_FACET, evidence("policy", EvidenceKind.POLICY))
+    assert eligible(DOC_FACET, record)
+    assert eligible(DOC_FACET, stale)  # a stale record still documents
     improvement = IMPL_FACET.model_copy(update={"kind": FacetKind.IMPROVEMENT})
     for facet in (IMPL_FACET, improvement):
-        assert eligible(facet, EvidenceKind.RECORD)
-        assert not eligible(facet, EvidenceKind.POLICY)
-        assert not eligible(facet, EvidenceKind.PROCEDURE)
+        assert eligible(facet, record)
+        assert not eligible(facet, stale)
+        assert not eligible(facet, evidence("policy", EvidenceKind.POLICY))
+        assert not eligible(facet, evidence("sop", EvidenceKind.PROCEDURE))
 
 
 def test_an_implementation_facet_never_matches_a_policy_sentence() -> None:

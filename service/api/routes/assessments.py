@@ -50,7 +50,7 @@ def start_assessment(
     with context.sessions() as session:
         refs = tuple(r.strip() for r in body.requirements if r.strip())
         request = AssessmentRequest(slug, body.framework, refs, body.scale, body.resume,
-                                    body.scope)
+                                    scope=body.scope, as_of=body.as_of)
         job_id = services.start_assessment(session, request, user.name)
         return JobPublic.of(services.jobs.status(job_id))
 

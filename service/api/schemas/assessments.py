@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, Field
 
 from service.api.schemas.common import UtcDatetime
@@ -25,6 +27,9 @@ class AssessmentCreate(BaseModel):
         default=None, max_length=SCOPE_MAX_CHARS,
         description="What the assessment covers (free text, shown in every export).",
         examples=["ISMS of the Berlin site: production IT and the QA laboratory"])
+    as_of: date | None = Field(
+        default=None, examples=["2026-06-30"],
+        description="Judge records' freshness as of this day (ISO date); default today.")
 
 
 class ScopeUpdate(BaseModel):
@@ -79,6 +84,8 @@ class AssessmentPublic(BaseModel):
     scope: str | None = None
     projected_from: str | None = None
     source_framework: str | None = None
+    as_of: date | None = Field(
+        default=None, description="The day records were judged fresh or stale against.")
     results: list[ResultPublic]
     signatures: list[SignaturePublic] = []
 

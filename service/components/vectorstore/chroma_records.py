@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from service.domain.evidence import Chunk, EvidenceKind, Sentence
+from pydantic import TypeAdapter
+
+from service.domain.evidence import Chunk, DatedMention, EvidenceKind, Sentence
+
+DATES = TypeAdapter(tuple[DatedMention, ...])
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, str | int | float | bool]:
-    """Provenance, kind, screening flag and OCR confidence of a chunk, for Chroma."""
+    """Provenance, kind, screening flag, OCR confidence and dates of a chunk, for Chroma.
+
+    The dates are one JSON string: Chroma metadata holds scalars only.
+    """
     meta: dict[str, str | int | float | bool] = {
         "workspace": chunk.workspace,
         "document_id": chunk.document_id,
@@ -24,6 +31,8 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int | float | bool]:
     if chunk.ocr_confidence is not None:
         meta["ocr_confidence"] = chunk.ocr_confidence
         meta["ocr_low"] = chunk.ocr_low
+    if chunk.dates:
+        meta["dates"] = DATES.dump_json(chunk.dates).decode()
     return meta
 
 
@@ -44,6 +53,7 @@ def chunk_from_record(chunk_id: str, text: str, meta: Mapping[str, Any]) -> Chun
         screened=bool(meta.get("screened", False)),
         ocr_confidence=float(confidence) if confidence is not None else None,
         ocr_low=bool(meta.get("ocr_low", False)),
+        dates=DATES.validate_json(meta["dates"]) if meta.get("dates") else (),
     )
 
 

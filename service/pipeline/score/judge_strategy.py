@@ -39,6 +39,13 @@ class Judgement(BaseModel):
     facets: list[JudgedFacet]
 
 
+def kind_label(evidence: Evidence) -> str:
+    """A passage's kind for the prompt; a stale record says it is too old to show practice."""
+    if evidence.stale and evidence.record_date is not None:
+        return f"record of {evidence.record_date.shown}, older than the review period"
+    return evidence.chunk.kind.value
+
+
 class JudgeStrategy:
     """Direct judgement under structured output, then the same verifiers as matching."""
 
@@ -66,7 +73,7 @@ class JudgeStrategy:
             self.template, ref_id=requirement.ref_id, title=requirement.title,
             summary=requirement.summary,
             facets="\n".join(f"- {f.id} [{f.kind.value}]: {f.text}" for f in requirement.facets),
-            passages="\n".join(evidence_block(f"{pid} ({e.chunk.kind.value})", e.chunk.text)
+            passages="\n".join(evidence_block(f"{pid} ({kind_label(e)})", e.chunk.text)
                                for pid, e in passages.items()),
         )
         judged = {j.facet_id: j for j in self._llm.structured(system, user, Judgement).facets}
@@ -96,6 +103,9 @@ class JudgeStrategy:
             problem = f"cites passage {judged.passage!r}, which was not retrieved"
         elif not quote_in(quote, source.chunk.text):
             problem = "the quote is not verbatim in the cited passage"
+        elif facet.kind != FacetKind.DOCUMENTATION and source.stale:
+            problem = (f"an {facet.kind.value} facet needs a current record, the passage's "
+                       "record is older than the review period")
         elif facet.kind != FacetKind.DOCUMENTATION and source.chunk.kind != EvidenceKind.RECORD:
             problem = f"a {facet.kind.value} facet needs a record, the passage is a policy"
         elif HEDGE.search(quote):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from service.components.vectorstore import VectorStore
 from service.domain.assessment import FacetFinding, FacetStatus
 from service.domain.catalog import FacetKind, Requirement
-from service.domain.evidence import Evidence, EvidenceKind
+from service.domain.evidence import Evidence
 from service.pipeline.retrieve import Retriever
 from service.pipeline.score.matching import Thresholds, claim, match_candidates
 from service.pipeline.score.verify import Verifier
@@ -38,10 +38,12 @@ class MatchStrategy:
         facet_vectors = self._retriever.vectors([claim(f.text) for f in requirement.facets])
         candidates = match_candidates(requirement.facets, facet_vectors, sentences, vectors,
                                       evidence, self.thresholds)
-        has_records = any(e.chunk.kind == EvidenceKind.RECORD for e in evidence)
+        has_records = any(e.counts_as_record for e in evidence)
+        no_record = ("every record among the evidence is older than the review period"
+                     if any(e.stale for e in evidence) else "no record among the evidence")
         findings = []
         for facet in requirement.facets:
-            note = ("no record among the evidence"
+            note = (no_record
                     if facet.kind != FacetKind.DOCUMENTATION and not has_records
                     else "no sentence of the evidence matches")
             finding = FacetFinding(id=facet.id, text=facet.shown_text, kind=facet.kind,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from service.domain.catalog import Facet, FacetKind
-from service.domain.evidence import Evidence, EvidenceKind, Sentence
+from service.domain.evidence import Evidence, Sentence
 
 WORD = re.compile(r"[a-z]{3,}")
 STOPWORD_TEXT = (
@@ -78,9 +78,12 @@ def lexical_overlap(facet: str, sentence: str) -> float:
     return len(wanted & content_words(sentence)) / len(wanted) if wanted else 0.0
 
 
-def eligible(facet: Facet, kind: EvidenceKind) -> bool:
-    """Record gating: practice and improvement can only be shown by records."""
-    return facet.kind == FacetKind.DOCUMENTATION or kind == EvidenceKind.RECORD
+def eligible(facet: Facet, evidence: Evidence) -> bool:
+    """Record gating: practice and improvement can only be shown by records.
+
+    Not by a record older than the review period, either (see ``freshness``).
+    """
+    return facet.kind == FacetKind.DOCUMENTATION or evidence.counts_as_record
 
 
 def match_candidates(
@@ -92,7 +95,7 @@ def match_candidates(
     thresholds: Thresholds,
 ) -> dict[str, list[Candidate]]:
     """For each facet id, every eligible sentence scoring at least ``partial``, best first."""
-    kinds = {e.chunk.chunk_id: e.chunk.kind for e in evidence}
+    by_chunk = {e.chunk.chunk_id: e for e in evidence}
     found: dict[str, list[Candidate]] = {facet.id: [] for facet in facets}
     if not sentences:
         return found
@@ -105,7 +108,7 @@ def match_candidates(
                 + thresholds.lexical_weight * lexical_overlap(facet.text, sentence.text),
             )
             for col, sentence in enumerate(sentences)
-            if sentence.chunk_id in kinds and eligible(facet, kinds[sentence.chunk_id])
+            if sentence.chunk_id in by_chunk and eligible(facet, by_chunk[sentence.chunk_id])
         ]
         scored.sort(key=lambda c: -c.score)
         partial = thresholds.cut_offs(facet.kind)[1]

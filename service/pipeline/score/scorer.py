@@ -9,10 +9,11 @@ from service.components.llm import LLM
 from service.components.prompts import PromptTemplate
 from service.domain.assessment import FacetFinding, Proposal, ProposalStatus, Provenance
 from service.domain.catalog import Requirement, Scale
-from service.domain.evidence import Evidence, EvidenceKind
+from service.domain.evidence import Evidence
 from service.pipeline.retrieve import Retriever
 from service.pipeline.score import levels
 from service.pipeline.score.citations import citation_problems, citations_for
+from service.pipeline.score.freshness import Freshness
 from service.pipeline.score.rationale import llm_rationale, template_rationale
 
 NO_EVIDENCE = "No evidence found: no passage passed the relevance floor."
@@ -42,23 +43,27 @@ class Scorer:
 
     def __init__(self, retriever: Retriever, strategy: Strategy, scale: Scale,
                  provenance: Provenance, rationale: tuple[LLM, PromptTemplate] | None,
-                 labels: tuple[str, ...]) -> None:
+                 labels: tuple[str, ...], freshness: Freshness | None = None) -> None:
         self._labels = labels
         self._retriever = retriever
         self._strategy = strategy
         self._scale = scale
         self._provenance = provenance
         self._rationale = rationale
+        self._freshness = freshness
 
     def propose(self, requirement: Requirement) -> Proposal:
-        """Retrieve, find, check, level and explain."""
+        """Retrieve, date the records, find, check, level and explain."""
         evidence = self._retriever.evidence(requirement)
         provenance = self._provenance.model_copy(update={"created_at": datetime.now(UTC)})
         if not evidence:
             return self._empty(requirement, provenance)
+        stale: list[str] = []
+        if self._freshness is not None:
+            evidence, stale = self._freshness.mark(requirement, evidence)
         findings, flags = self._strategy.findings(requirement, evidence)
         flags = flags + citation_problems(findings, evidence)
-        has_records = any(e.chunk.kind == EvidenceKind.RECORD for e in evidence)
+        has_records = any(e.counts_as_record for e in evidence)
         maturity = levels.maturity(findings, has_evidence=True)
         documents = {e.chunk.chunk_id: e.chunk.document for e in evidence}
         cited = [documents[f.chunk_id] for f in findings if f.chunk_id in documents]
@@ -79,7 +84,7 @@ class Scorer:
                                          self._strategy.agreement),
             rationale=rationale, facets=findings,
             citations=tuple(citations_for(findings, evidence)),
-            gaps=tuple(levels.gaps(findings, requirement.typical_evidence)),
+            gaps=tuple(stale + levels.gaps(findings, requirement.typical_evidence)),
             status=ProposalStatus.FLAGGED if flags else ProposalStatus.PROPOSED,
             flags=tuple(flags), provenance=provenance,
         )
