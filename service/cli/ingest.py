@@ -95,6 +95,9 @@ def search(
             "heading": h.chunk.heading,
             "score": round(h.score, 4),
             "text": h.chunk.text,
+            "ocr": h.chunk.ocr,
+            "ocr_confidence": h.chunk.ocr_confidence,
+            "ocr_low": h.chunk.ocr_low,
         }
         for h in hits
     ]
@@ -104,7 +107,9 @@ def search(
     for rank, r in enumerate(results, start=1):
         where = " · ".join(str(x) for x in (r["document"], r["page"] and f"p. {r['page']}",
                                             r["heading"]) if x)
-        stdout.print(f"[bold]{rank}. {where}[/] (score {r['score']:.3f})", highlight=False)
+        read = "" if r["ocr_confidence"] is None else (
+            f", OCR {r['ocr_confidence']:.0f}%{' low confidence' if r['ocr_low'] else ''}")
+        stdout.print(f"[bold]{rank}. {where}[/] (score {r['score']:.3f}{read})", highlight=False)
         stdout.print(str(r["text"])[:400], highlight=False, markup=False)
         stdout.print()
 

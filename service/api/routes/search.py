@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -19,6 +19,7 @@ from service.api.schemas.search import (
     SearchHitPublic,
     SearchResults,
 )
+from service.domain.evidence import Chunk
 from service.errors import InvalidInputError
 from service.pipeline.assess import select_requirements
 from service.pipeline.retrieve import Retriever
@@ -29,11 +30,17 @@ router = APIRouter(prefix="/workspaces/{slug}", tags=["search"])
 ERRORS = error_responses(401, 404, 422)
 
 
+def ocr_fields(chunk: Chunk) -> dict[str, Any]:
+    """Whether a chunk was read by OCR, and how confidently."""
+    return {"ocr": chunk.ocr, "ocr_confidence": chunk.ocr_confidence, "ocr_low": chunk.ocr_low}
+
+
 def _search(services: ServicesDep, slug: str, text: str, k: int) -> SearchResults:
     hits = search(services.context, slug, text, k)
     return SearchResults(results=[
         SearchHitPublic(chunk_id=h.chunk.chunk_id, document=h.chunk.document, page=h.chunk.page,
-                        heading=h.chunk.heading, score=round(h.score, 4), text=h.chunk.text)
+                        heading=h.chunk.heading, score=round(h.score, 4), text=h.chunk.text,
+                        **ocr_fields(h.chunk))
         for h in hits
     ])
 
@@ -71,7 +78,8 @@ def retrieve(slug: ViewerSlug, services: ServicesDep, body: RetrieveCreate) -> R
             evidence=[
                 EvidencePublic(chunk_id=e.chunk.chunk_id, document=e.chunk.document,
                                page=e.chunk.page, heading=e.chunk.heading, kind=e.chunk.kind,
-                               score=round(e.score, 4), text=e.chunk.text)
+                               score=round(e.score, 4), text=e.chunk.text,
+                               **ocr_fields(e.chunk))
                 for e in retriever.retrieve(r)
             ],
         )

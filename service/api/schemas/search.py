@@ -16,7 +16,7 @@ class SearchCreate(BaseModel):
 
 
 class SearchHitPublic(BaseModel):
-    """A chunk found, with its relevance in [0, 1]."""
+    """A chunk found, with its relevance in [0, 1] and, for a scan, how well OCR read it."""
 
     chunk_id: str
     document: str
@@ -24,6 +24,12 @@ class SearchHitPublic(BaseModel):
     heading: str
     score: float
     text: str
+    ocr: bool = Field(description="the text was read from an image (a scan, a screenshot) "
+                      "by OCR")
+    ocr_confidence: float | None = Field(
+        description="Tesseract's mean word confidence (0-100) when read by OCR, else null")
+    ocr_low: bool = Field(description="read by OCR with a confidence below "
+                          "ocr.low_confidence: check the page image")
 
 
 class SearchResults(BaseModel):
