@@ -264,6 +264,10 @@ class ScoringSettings(BaseModel):
         default=12, ge=1, le=120,
         description="a record older than this many months as of the assessment's date shows "
                     "no practice; a requirement's review_months in its catalog wins")
+    ocr_min_confidence: float = Field(
+        default=60.0, ge=0, le=100,
+        description="a met facet whose only support was read by OCR with a lower mean word "
+        "confidence (0-100) is held at partial, with the reason in its gaps and flags")
 
 
 class ApiSettings(BaseModel):

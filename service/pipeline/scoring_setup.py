@@ -97,10 +97,13 @@ def build_scorer(
             "record_met": cut_offs.record_met,
             "record_partial": cut_offs.record_partial,
             "lexical_weight": cut_offs.lexical_weight,
+            "ocr_min_confidence": settings.ocr_min_confidence,
         },
         retrieval={"k": settings.k, "candidates": settings.candidates, "floor": settings.floor},
         created_at=datetime.now(UTC),
         as_of=freshness.as_of,
     )
     labels = maturity_labels(context.settings)
-    return Scorer(retriever, strategy, scale, provenance, rationale, labels, freshness), retriever
+    scorer = Scorer(retriever, strategy, scale, provenance, rationale, labels, freshness,
+                    ocr_min_confidence=settings.ocr_min_confidence)
+    return scorer, retriever

@@ -14,6 +14,7 @@ from service.pipeline.retrieve import Retriever
 from service.pipeline.score import levels
 from service.pipeline.score.citations import citation_problems, citations_for
 from service.pipeline.score.freshness import Freshness
+from service.pipeline.score.ocr_support import hold_back_poor_scans
 from service.pipeline.score.rationale import llm_rationale, template_rationale
 
 NO_EVIDENCE = "No evidence found: no passage passed the relevance floor."
@@ -39,12 +40,16 @@ class Scorer:
     """Proposes a level per requirement; no LLM call when nothing passes the floor.
 
     ``labels`` names the 0-5 maturity levels (the ``maturity-0-5`` scale of the corpus).
+    A met facet whose only support was read by OCR under ``ocr_min_confidence`` is held
+    at partial (``ocr_support``).
     """
 
     def __init__(self, retriever: Retriever, strategy: Strategy, scale: Scale,
                  provenance: Provenance, rationale: tuple[LLM, PromptTemplate] | None,
-                 labels: tuple[str, ...], freshness: Freshness | None = None) -> None:
+                 labels: tuple[str, ...], freshness: Freshness | None = None,
+                 ocr_min_confidence: float = 0.0) -> None:
         self._labels = labels
+        self._ocr_min_confidence = ocr_min_confidence
         self._retriever = retriever
         self._strategy = strategy
         self._scale = scale
@@ -62,7 +67,9 @@ class Scorer:
         if self._freshness is not None:
             evidence, stale = self._freshness.mark(requirement, evidence)
         findings, flags = self._strategy.findings(requirement, evidence)
-        flags = flags + citation_problems(findings, evidence)
+        findings, poor_scans = hold_back_poor_scans(findings, evidence,
+                                                    self._ocr_min_confidence)
+        flags = flags + citation_problems(findings, evidence) + poor_scans
         has_records = any(e.counts_as_record for e in evidence)
         maturity = levels.maturity(findings, has_evidence=True)
         documents = {e.chunk.chunk_id: e.chunk.document for e in evidence}
@@ -84,7 +91,7 @@ class Scorer:
                                          self._strategy.agreement),
             rationale=rationale, facets=findings,
             citations=tuple(citations_for(findings, evidence)),
-            gaps=tuple(stale + levels.gaps(findings, requirement.typical_evidence)),
+            gaps=(*stale, *levels.gaps(findings, requirement.typical_evidence), *poor_scans),
             status=ProposalStatus.FLAGGED if flags else ProposalStatus.PROPOSED,
             flags=tuple(flags), provenance=provenance,
         )
