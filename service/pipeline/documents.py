@@ -57,6 +57,11 @@ def original_path(context: PipelineContext, document: DocumentInfo) -> Path:
     return path
 
 
+def page_cache(context: PipelineContext) -> Path:
+    """Where the page images of scans are kept (``page_images``), named by content hash."""
+    return context.settings.data_dir / "cache" / "pages"
+
+
 def delete_document(
     context: PipelineContext, workspace: str, document_id: str, actor: str = SYSTEM_ACTOR
 ) -> None:
@@ -79,5 +84,7 @@ def delete_document(
         session.flush()
         if count_references(session, row.stored_path) == 0:
             (context.settings.data_dir / ORIGINALS / row.stored_path).unlink(missing_ok=True)
+            for cached in page_cache(context).glob(f"{row.content_hash}-*.png"):
+                cached.unlink(missing_ok=True)
         session.commit()
     context.store.delete_document(workspace, document_id, keep=set())

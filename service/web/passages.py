@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from service.domain.assessment import Proposal
+from service.domain.evidence import Chunk
 from service.pipeline.context import PipelineContext
 from service.web.highlight import Segment, highlight
 
@@ -23,6 +24,14 @@ class CitedPassage:
     original_url: str | None
     ocr_confidence: float | None = None
     ocr_low: bool = False
+    page_image_url: str | None = None
+
+
+def page_image_url(workspace: str, chunk: Chunk) -> str | None:
+    """The image of the page an OCR'd passage was read from; None for born-digital text."""
+    if not chunk.ocr or chunk.page is None:
+        return None
+    return f"/w/{workspace}/documents/{quote(chunk.document_id, safe='')}/pages/{chunk.page}"
 
 
 def _quotes_by_chunk(proposal: Proposal) -> dict[str, list[str]]:
@@ -58,5 +67,6 @@ def cited_passages(context: PipelineContext, workspace: str,
             chunk_id=chunk.chunk_id, document=chunk.document, page=chunk.page,
             heading=chunk.heading, kind=chunk.kind.value, original_url=url,
             segments=highlight(chunk.text, quotes[chunk.chunk_id]),
-            ocr_confidence=chunk.ocr_confidence, ocr_low=chunk.ocr_low))
+            ocr_confidence=chunk.ocr_confidence, ocr_low=chunk.ocr_low,
+            page_image_url=page_image_url(workspace, chunk)))
     return passages

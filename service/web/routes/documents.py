@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shutil
 from pathlib import PurePath
+from typing import Annotated
 
 from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -17,6 +19,7 @@ from service.pipeline.documents import (
     workspace_documents,
 )
 from service.pipeline.ingest import Ingestor
+from service.pipeline.page_images import page_image
 from service.pipeline.upload import receive_upload, upload_folder
 from service.web.deps import AccessDep, ChangeDep, ServicesDep
 from service.web.errors import WebRoute
@@ -71,6 +74,15 @@ def original(document_id: str, access: AccessDep, svc: ServicesDep) -> FileRespo
     return FileResponse(original_path(svc.context, document), media_type=media_type,
                         filename=PurePath(document.name).name,
                         content_disposition_type=disposition)
+
+
+@router.get("/w/{workspace}/documents/{document_id}/pages/{page}", include_in_schema=False)
+def page_png(document_id: str, page: Annotated[int, PathParam(ge=1, le=100_000)],
+             access: AccessDep, svc: ServicesDep) -> FileResponse:
+    """A page of a scanned document as an image, to check what OCR read from it."""
+    return FileResponse(page_image(svc.context, access.workspace, document_id, page),
+                        media_type="image/png",
+                        headers={"Cache-Control": "private, max-age=3600"})
 
 
 @router.post("/w/{workspace}/documents/{document_id}/delete", include_in_schema=False)

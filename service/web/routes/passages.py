@@ -12,6 +12,7 @@ from service.errors import NotFoundError
 from service.web.deps import AccessDep, ServicesDep
 from service.web.errors import WebRoute
 from service.web.highlight import highlight
+from service.web.passages import page_image_url
 from service.web.render import page
 
 router = APIRouter(route_class=WebRoute)
@@ -33,4 +34,5 @@ def passage_page(
         "access": access, "visitor": access.visitor, "chunk": chunk,
         "segments": highlight(chunk.text, [quote_text] if quote_text else []),
         "original_url": url + (f"#page={chunk.page}" if chunk.page else ""),
+        "page_image_url": page_image_url(access.workspace, chunk),
     })
