@@ -226,7 +226,7 @@ class GradedSet(BaseModel):
 
 
 class ChatCase(BaseModel):
-    """A question whose answer must cite one requirement of one framework."""
+    """A chat question and what its answer must hold (see evals/datasets/chat.yaml)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -1,8 +1,10 @@
-"""The chat suite: evals/datasets/chat.yaml asked of the chat, scored from its done events.
+"""The chat suite: evals/datasets/chat*.yaml asked of the chat, scored from its done events.
 
-Run: ``python -m evals.chat_suite [--llm local|fake] [--out FILE]`` (``assay eval --suite
-chat`` can adopt ``run``). The samples are ingested into a temporary data dir (the model
-is reused from ./data/models when it is there), then each question is asked once:
+Run: ``python -m evals.chat_suite [--llm local|fake] [--kind K] [--limit N] [--out FILE]``,
+or ``assay eval --suite chat`` (evals/suites/chat.py runs the same questions and scoring
+inside the eval harness). The samples the evidence questions expect are ingested into a
+workspace of their own (here in a temporary data dir; the model is reused from
+./data/models when it is there), then each question is asked once:
 
 - right citation: a requirement question cites the requirement (framework and ref); a
   comparison holds the key-differences table, its facts, and cites every profile field of
@@ -22,11 +24,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict
-
+from evals.cases import ChatCase, chat_sets
+from evals.progress import Progress, Silent
 from service.components.catalog import CatalogRegistry, build_registry
 from service.components.llm import build_llm
 from service.composition import build_context
@@ -39,38 +40,14 @@ from service.pipeline.ingest import Ingestor
 from service.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
-DATASET = REPO / "evals" / "datasets" / "chat.yaml"
 WORKSPACE = "eval-chat"
 DROPPED = "A sentence of the verdict was not shown"
 DISTRACTORS = ("information_security_policy.pdf", "travel_and_expenses_policy.md")
 
 
-class ChatQuestion(BaseModel):
-    """One question of the dataset and what its answer must hold."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    question: str
-    kind: Literal["requirement", "compare", "evidence"] = "requirement"
-    framework: str | None = None
-    ref: str | None = None
-    frameworks: tuple[str, str] | None = None
-    facts: dict[str, tuple[str, str]] = {}
-    documents: tuple[str, ...] = ()
-
-
-class ChatDataset(BaseModel):
-    """evals/datasets/chat.yaml."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str
-    cases: tuple[ChatQuestion, ...]
-
-
-def load_cases(path: Path = DATASET) -> list[ChatQuestion]:
-    """The questions of a dataset file, validated."""
-    return list(ChatDataset.model_validate(yaml.safe_load(path.read_text("utf-8"))).cases)
+def load_cases() -> list[ChatCase]:
+    """Every question of evals/datasets/chat*.yaml, validated."""
+    return [case for chat_set in chat_sets() for case in chat_set.cases]
 
 
 def _row(answer: str, title: str) -> list[str]:
@@ -80,7 +57,7 @@ def _row(answer: str, title: str) -> list[str]:
     return []
 
 
-def right_citation(case: ChatQuestion, done: DoneEvent, registry: CatalogRegistry) -> bool:
+def right_citation(case: ChatCase, done: DoneEvent, registry: CatalogRegistry) -> bool:
     """Whether the answer cites what the case expects, each citation naming its source."""
     if not all(c.label and "None" not in c.label for c in done.citations):
         return False
@@ -100,7 +77,7 @@ def right_citation(case: ChatQuestion, done: DoneEvent, registry: CatalogRegistr
     return bool(case.documents) and set(case.documents) <= documents
 
 
-def unsupported_shown(case: ChatQuestion, done: DoneEvent, checker: ClaimChecker | None) -> int:
+def unsupported_shown(case: ChatCase, done: DoneEvent, checker: ClaimChecker | None) -> int:
     """Sentences of the verdicts as shown that the claim check rejects."""
     if checker is None or case.kind != "compare":
         return 0
@@ -110,9 +87,21 @@ def unsupported_shown(case: ChatQuestion, done: DoneEvent, checker: ClaimChecker
     return sum(checker.why_unsupported(s) is not None for s in sentences)
 
 
+def ingest_samples(context: PipelineContext, cases: list[ChatCase]) -> None:
+    """The samples the evidence questions expect, and two distractors, in the chat workspace.
+
+    An unchanged file already there is skipped, so a kept data dir makes this instant.
+    """
+    documents = {d for case in cases for d in case.documents}
+    for name in sorted(documents | set(DISTRACTORS) if documents else ()):
+        Ingestor(context, WORKSPACE).ingest(REPO / "samples" / name, name)
+
+
 def run(context: PipelineContext, registry: CatalogRegistry, service: ChatService,
-        cases: list[ChatQuestion]) -> dict[str, Any]:
+        cases: list[ChatCase], progress: Progress | None = None) -> dict[str, Any]:
     """Ask each question; the figures and one row per answer."""
+    progress = progress or Silent()
+    progress.start("chat", len(cases))
     rows: list[dict[str, Any]] = []
     for case in cases:
         start, first = time.perf_counter(), None
@@ -131,7 +120,7 @@ def run(context: PipelineContext, registry: CatalogRegistry, service: ChatServic
                      "unsupported_shown": unsupported_shown(case, done, checker),
                      "dropped": sum(n.startswith(DROPPED) for n in done.notes),
                      "first_text_s": round(first or total, 2), "total_s": round(total, 2)})
-        print(json.dumps(rows[-1]), file=sys.stderr, flush=True)  # progress, one line each
+        progress.advance(json.dumps(rows[-1]))
     count = len(rows) or 1
     return {
         "cases": len(rows),
@@ -158,6 +147,14 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+class RowPrinter(Silent):
+    """Progress as one JSON line on stderr per answer, so a cut-short run keeps its rows."""
+
+    def advance(self, detail: str = "") -> None:
+        """The row of the answer just scored."""
+        print(detail, file=sys.stderr, flush=True)
+
+
 def main() -> None:
     """Ingest the samples, ask every question, print the table (and write JSON)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -175,12 +172,11 @@ def main() -> None:
     context = build_context(settings)
     registry = build_registry(settings)
     cases = [c for c in load_cases() if args.kind in (None, c.kind)][: args.limit]
-    documents = {d for case in cases for d in case.documents}
-    for name in sorted(documents | set(DISTRACTORS) if documents else ()):
-        Ingestor(context, WORKSPACE).ingest(REPO / "samples" / name, name)
+    ingest_samples(context, cases)
     llm = build_llm(settings.llm.model_copy(update={"mode": args.llm}), data_dir)
     prime_chat_model(llm)
-    result = run(context, registry, ChatService(context, registry, lambda: llm), cases)
+    result = run(context, registry, ChatService(context, registry, lambda: llm), cases,
+                 RowPrinter())
     print(markdown(result))
     if args.out:
         args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")

@@ -85,12 +85,14 @@ def run_eval(options: EvalOptions, progress: Progress) -> dict[str, SuiteResult]
         link_models(data_dir, options.models_dir)
         settings = eval_settings(data_dir, options.llm)
         context = build_context(settings)
-        targets = all_targets(options.dataset, options.limit)
+        # the chat suite brings its own samples: the labelled workspaces only for the others
+        needs_targets = bool(set(options.suites) - {"chat"})
+        targets = all_targets(options.dataset, options.limit) if needs_targets else []
         ingest_targets(context, targets, progress)
         wants_model = "chat" in options.suites or (
             {"scoring", "robustness", "projection"} & set(options.suites)
             and needs_llm(settings.scoring))
         llm: LLM | None = build_llm(settings.llm, data_dir) if wants_model else None
         session = EvalSession(context, build_registry(settings), targets, llm, progress,
-                              options.dataset, options.as_of)
+                              options.dataset, options.as_of, options.limit)
         return {name: SUITES[name](session) for name in options.suites}

@@ -43,6 +43,8 @@ class EvalSession:
     dataset: str | None = None
     as_of: date | None = None
     """`--as-of`: overrides every dataset's own assessment date."""
+    limit: int | None = None
+    """Only the first N cases (of each workspace; of each kind of chat question)."""
     _proposals: dict[tuple[str, str], Proposal] = field(default_factory=dict)
 
     def requirement(self, target: Target, ref: str) -> Requirement:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from evals.chat_suite import REPO, ChatQuestion, load_cases, right_citation
+import itertools
+
+from evals.cases import ChatCase
+from evals.chat_suite import REPO, load_cases, right_citation
 from service.components.catalog import build_registry
 from service.domain.chat import ChatCitation, CitationKind, DoneEvent
 from service.pipeline.chat.comparison import differences_table
@@ -15,6 +18,9 @@ def test_every_case_names_what_the_catalogs_and_samples_hold() -> None:
     assert len(cases) >= 30
     assert {c.framework for c in cases if c.kind == "requirement"} == {
         f.framework.id for f in registry.frameworks()}
+    ids = [f.framework.id for f in registry.frameworks()]
+    assert {frozenset(c.frameworks) for c in cases if c.frameworks} == {
+        frozenset(pair) for pair in itertools.combinations(ids, 2)}  # each pair, once
     for case in cases:
         if case.kind == "requirement":
             assert case.framework and case.ref
@@ -30,7 +36,7 @@ def test_every_case_names_what_the_catalogs_and_samples_hold() -> None:
 
 def test_a_table_with_a_wrong_fact_is_not_a_right_citation() -> None:
     registry = build_registry(Settings())
-    case = ChatQuestion(question="q", kind="compare", frameworks=("iso27001-2022", "gdpr"),
+    case = ChatCase(question="q", kind="compare", frameworks=("iso27001-2022", "gdpr"),
                         facts={"Nature": ("legally binding", "voluntary")})
     table, cited = differences_table(registry, "iso27001-2022", "gdpr")
     assert not right_citation(case, DoneEvent(answer=table, conversation_id="c",
