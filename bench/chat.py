@@ -1,6 +1,6 @@
 """Chat benchmark: time to the first token and in total, on the local model, per question.
 
-Run: `make bench` (or `.venv/bin/python bench/chat.py`). Ingests two samples into a
+Run: `make bench` (or `.venv/bin/python -m bench.chat`). Ingests two samples into a
 temporary data dir, loads the model and primes it with the chat's system prompt once, as
 `assay serve` does when it starts, then asks typical questions and prints a Markdown
 table. Where the time goes: "sources" is everything before the model is called
