@@ -21,6 +21,7 @@ from service.domain.assessment import Proposal
 from service.domain.report import Report
 from service.errors import InvalidInputError
 from service.pipeline.assess import AssessmentRequest, run_assessment, select_requirements
+from service.pipeline.rationales import write_rationales
 from service.pipeline.report import build_report, load_assessment
 from service.pipeline.retrieve import Retriever
 from service.pipeline.scoring_setup import needs_llm, retrieval_params
@@ -126,16 +127,22 @@ def assess(
     scale: Annotated[str | None, typer.Option("--scale", help="Scale id.")] = None,
     resume: Annotated[str | None, typer.Option("--resume", help="Assessment id.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Also write the JSON here.")] = None,
+    no_rationale: Annotated[bool, typer.Option(
+        "--no-rationale", help="Keep the template rationales: the model writes none.")] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Propose a maturity level per requirement, with citations and gaps."""
+    """Propose a maturity level per requirement, with citations and gaps.
+
+    The model writes the rationales after the levels, unless --no-rationale.
+    """
     context = open_context(workspace, writes=True)
     registry = build_registry(context.settings)
     llm = None
     if needs_llm(context.settings.scoring):
         stderr.print(f"loading the {context.settings.llm.mode} LLM ...")
         llm = build_llm(context.settings.llm, context.settings.data_dir)
-    request = AssessmentRequest(workspace, framework, _refs(requirement), scale, resume)
+    request = AssessmentRequest(workspace, framework, _refs(requirement), scale, resume,
+                                model_rationale=not no_rationale)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -149,6 +156,14 @@ def assess(
             progress.update(task, completed=done, total=total, description=f"assessing {ref}")
 
         assessment_id = run_assessment(context, registry, request, llm, advance, cli_actor())
+        if llm is not None and not no_rationale:
+            writing = progress.add_task("writing rationales", total=None)
+
+            def written(done: int, total: int, ref: str) -> None:
+                progress.update(writing, completed=done, total=total,
+                                description=f"writing rationales {ref}")
+
+            write_rationales(context, assessment_id, llm, written)
     header, proposals = load_assessment(context, assessment_id, workspace)
     payload: dict[str, Any] = header.model_dump(
         mode="json", include={"assessment_id", "framework", "workspace", "scale"})

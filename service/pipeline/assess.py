@@ -25,13 +25,18 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass(frozen=True)
 class AssessmentRequest:
-    """What to assess: a workspace against a framework, all of it or some requirements."""
+    """What to assess: a workspace against a framework, all of it or some requirements.
+
+    ``model_rationale`` marks the proposals for the model's rationale, written after the
+    levels (``pipeline/rationales.py``), when the settings ask for it and there is a model.
+    """
 
     workspace: str
     framework_id: str
     refs: tuple[str, ...] = ()
     scale_id: str | None = None
     resume: str | None = None
+    model_rationale: bool = True
 
 
 def select_requirements(
@@ -106,7 +111,8 @@ def run_assessment(
     with context.sessions() as session:
         done = proposed_refs(session, row.id)
     todo = [r for r in requirements if r.ref_id not in done]
-    scorer, retriever = build_scorer(context, request.workspace, registry.scale(row.scale_id), llm)
+    scorer, retriever = build_scorer(context, request.workspace, registry.scale(row.scale_id), llm,
+                                     request.model_rationale)
     retriever.prepare(todo)
     workers = (
         context.settings.llm.max_concurrency

@@ -1,4 +1,9 @@
-"""Start an assessment as a background job, with its progress fed to the job."""
+"""Start an assessment as a background job, with its progress fed to the job.
+
+The levels come first: when they are stored, the job ends and a follow-on job,
+``rationales``, has the model write the rationales that the proposals mark pending; the API
+and the UI show the levels at once and each rationale as it fills in.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from service.domain.jobs import JobControl, JobRunner
 from service.errors import InvalidInputError
 from service.pipeline.assess import AssessmentRequest, run_assessment, select_requirements
 from service.pipeline.context import PipelineContext
+from service.pipeline.rationales import pending_count, write_rationales
 from service.pipeline.review import open_assessment
 
 ScoringModel = Callable[[], LLM | None]
@@ -29,10 +35,13 @@ def check_request(registry: CatalogRegistry, session: Session, request: Assessme
 
 
 def assessment_job(
-    context: PipelineContext, registry: CatalogRegistry, scoring_llm: ScoringModel,
-    request: AssessmentRequest, actor: str, control: JobControl,
+    jobs: JobRunner, context: PipelineContext, registry: CatalogRegistry,
+    scoring_llm: ScoringModel, request: AssessmentRequest, actor: str, control: JobControl,
 ) -> str:
-    """Run the assessment; percent and the requirement last scored go to the job's status."""
+    """Run the assessment; percent and the requirement last scored go to the job's status.
+
+    When the proposals wait for the model's rationales, a ``rationales`` job follows.
+    """
     control.progress(0.0, "loading the model")
     llm = scoring_llm()
 
@@ -42,7 +51,22 @@ def assessment_job(
         if ref or not control.cancelled:
             control.progress(100.0 * done / total if total else 100.0, ref)
 
-    return run_assessment(context, registry, request, llm, report, actor)
+    assessment_id = run_assessment(context, registry, request, llm, report, actor)
+    if llm is not None and pending_count(context, assessment_id):
+        jobs.submit("rationales", partial(rationale_job, context, llm, assessment_id),
+                    scope=request.workspace)
+    return assessment_id
+
+
+def rationale_job(context: PipelineContext, llm: LLM, assessment_id: str,
+                  control: JobControl) -> str:
+    """Have the model write the assessment's pending rationales; percent as they fill in."""
+
+    def report(done: int, total: int, ref: str) -> None:
+        control.progress(100.0 * done / total if total else 100.0, ref)
+
+    write_rationales(context, assessment_id, llm, report)
+    return assessment_id
 
 
 def start_assessment_job(
@@ -51,5 +75,5 @@ def start_assessment_job(
 ) -> str:
     """Check the request, then submit it as a job in its workspace; returns the job id."""
     check_request(registry, session, request)
-    job = partial(assessment_job, context, registry, scoring_llm, request, actor)
+    job = partial(assessment_job, jobs, context, registry, scoring_llm, request, actor)
     return jobs.submit("assessment", job, scope=request.workspace)
