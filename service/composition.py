@@ -24,7 +24,12 @@ from service.db import Session
 from service.errors import AssayError
 from service.pipeline.assess import AssessmentRequest
 from service.pipeline.assessment_jobs import KIND as ASSESSMENT_JOB
-from service.pipeline.assessment_jobs import assessment_handler, start_assessment_job
+from service.pipeline.assessment_jobs import RATIONALES as RATIONALES_JOB
+from service.pipeline.assessment_jobs import (
+    assessment_handler,
+    rationale_handler,
+    start_assessment_job,
+)
 from service.pipeline.chat import prime_chat_model
 from service.pipeline.context import PipelineContext
 from service.pipeline.ingest_reconcile import Reconciled, reconcile
@@ -149,7 +154,9 @@ class Services:
         """
         context = self._context.get()
         handlers = {
-            ASSESSMENT_JOB: assessment_handler(context, self.registry, self.scoring_llm),
+            ASSESSMENT_JOB: assessment_handler(context, self.registry, self.scoring_llm,
+                                               lambda: self.jobs),
+            RATIONALES_JOB: rationale_handler(context, self.scoring_llm),
             UPLOAD_JOB: upload_handler(context),
         }
         service = JobService(context.sessions, handlers, self.settings.jobs,

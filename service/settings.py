@@ -259,7 +259,9 @@ class ScoringSettings(BaseModel):
     records: int = Field(default=4, ge=0, le=50, description="record chunks kept beside the k")
     candidates: int = Field(default=10, ge=1, le=100)
     verify: bool = Field(default=True, description="Ask the LLM to verify each match")
-    rationale: Literal["template", "llm"] = "template"
+    rationale: Literal["template", "llm"] = Field(
+        default="llm", description="Who writes rationales: the model, after the levels, or "
+                                   "the template alone (the fallback either way)")
     review_months: int = Field(
         default=12, ge=1, le=120,
         description="a record older than this many months as of the assessment's date shows "

@@ -27,6 +27,7 @@ from service.domain.assessment import Proposal
 from service.domain.report import Report
 from service.errors import InvalidInputError
 from service.pipeline.assess import AssessmentRequest, run_assessment, select_requirements
+from service.pipeline.rationales import write_rationales
 from service.pipeline.report import build_report, load_assessment
 from service.pipeline.retrieve import Retriever
 from service.pipeline.scoring_setup import needs_llm, retrieval_params
@@ -136,12 +137,15 @@ def assess(
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Also write the JSON here.")] = None,
     as_of: AsOfOpt = None,
+    no_rationale: Annotated[bool, typer.Option(
+        "--no-rationale", help="Keep the template rationales: the model writes none.")] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Propose a maturity level per requirement, with citations and gaps.
 
     Records older than a requirement's review period (12 months unless its catalog says
-    otherwise) as of --as-of (default today) show no practice.
+    otherwise) as of --as-of (default today) show no practice. The model writes the
+    rationales after the levels, unless --no-rationale.
     """
     context = open_context(workspace, writes=True)
     registry = build_registry(context.settings)
@@ -150,7 +154,8 @@ def assess(
         stderr.print(f"loading the {context.settings.llm.mode} LLM ...")
         llm = build_llm(context.settings.llm, context.settings.data_dir)
     request = AssessmentRequest(workspace, framework, _refs(requirement), scale, resume,
-                                scope=scope, as_of=as_of.date() if as_of else None)
+                                scope=scope, as_of=as_of.date() if as_of else None,
+                                model_rationale=not no_rationale)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -164,6 +169,14 @@ def assess(
             progress.update(task, completed=done, total=total, description=f"assessing {ref}")
 
         assessment_id = run_assessment(context, registry, request, llm, advance, cli_actor())
+        if llm is not None and not no_rationale:
+            writing = progress.add_task("writing rationales", total=None)
+
+            def written(done: int, total: int, ref: str) -> None:
+                progress.update(writing, completed=done, total=total,
+                                description=f"writing rationales {ref}")
+
+            write_rationales(context, assessment_id, llm, written)
     header, proposals = load_assessment(context, assessment_id, workspace)
     payload: dict[str, Any] = header.model_dump(
         mode="json",

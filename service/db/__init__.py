@@ -7,6 +7,7 @@ from service.db.access_tables import ApiTokenRow, MembershipRow, UserRow
 from service.db.chat_tables import ConversationRow, MessageRow
 from service.db.engine import make_engine, migrate, session_factory
 from service.db.job_tables import JobRow
+from service.db.rationale_cache import RationaleCacheRow
 from service.db.review_tables import AuditEventRow, AuditHeadRow, ReviewRow
 from service.db.sessions import UnitOfWork, pool_timeout_as_busy
 from service.db.signature_tables import SignatureRow
@@ -24,6 +25,7 @@ __all__ = [
     "MembershipRow",
     "MessageRow",
     "ProposalRow",
+    "RationaleCacheRow",
     "ReviewRow",
     "Session",
     "SignatureRow",

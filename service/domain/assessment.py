@@ -61,6 +61,19 @@ class ProposalStatus(StrEnum):
     FLAGGED = "flagged"
 
 
+class RationaleSource(StrEnum):
+    """Who wrote a proposal's rationale: the template, the model, or the model still to come.
+
+    ``pending`` proposals carry the template's text until the follow-on step, run after the
+    levels, replaces it with the model's (or confirms the template when the model's fails
+    its checks).
+    """
+
+    TEMPLATE = "template"
+    MODEL = "model"
+    PENDING = "pending"
+
+
 class Provenance(BaseModel):
     """What produced a proposal, so that it can be reproduced and audited."""
 
@@ -90,6 +103,7 @@ class Proposal(BaseModel):
     implementation_level: int = Field(ge=0, le=5)
     confidence: float = Field(ge=0.0, le=1.0)
     rationale: str
+    rationale_source: RationaleSource = RationaleSource.TEMPLATE
     facets: tuple[FacetFinding, ...]
     citations: tuple[Citation, ...]
     gaps: tuple[str, ...]

@@ -31,6 +31,8 @@ class AssessmentRequest:
 
     ``scope`` is the optional statement of what the assessment covers; it is set when an
     assessment starts (a resumed one keeps its own; change it with ``set_scope``).
+    ``model_rationale`` marks the proposals for the model's rationale, written after the
+    levels (``pipeline/rationales.py``), when the settings ask for it and there is a model.
     """
 
     workspace: str
@@ -42,6 +44,7 @@ class AssessmentRequest:
     assessment_id: str | None = None  # the id of the new assessment; a run again resumes it
     as_of: date | None = None
     """The day records are judged fresh against; default the day the assessment starts."""
+    model_rationale: bool = True
 
 
 AS_OF = "as_of"
@@ -145,7 +148,7 @@ def run_assessment(
         done = proposed_refs(session, row.id)
     todo = [r for r in requirements if r.ref_id not in done]
     scorer, retriever = build_scorer(context, request.workspace, registry.scale(row.scale_id), llm,
-                                     assessment_as_of(row))
+                                     assessment_as_of(row), request.model_rationale)
     retriever.prepare(todo)
     workers = (
         context.settings.llm.max_concurrency

@@ -3,6 +3,10 @@
 The job's params name the assessment's id, chosen at submission: a job run again (its
 worker was killed, its message redelivered) resumes that assessment, and skips every
 requirement already proposed, so each requirement is proposed once.
+
+The levels come first: when they are stored, the job ends and a follow-on job,
+``rationales``, has the model write the rationales that the proposals mark pending; the API
+and the UI show the levels at once and each rationale as it fills in.
 """
 
 from __future__ import annotations
@@ -24,10 +28,12 @@ from service.pipeline.assess import (
     select_requirements,
 )
 from service.pipeline.context import PipelineContext
+from service.pipeline.rationales import pending_count, write_rationales
 from service.pipeline.review import open_assessment
 
 ScoringModel = Callable[[], LLM | None]
 KIND = "assessment"
+RATIONALES = "rationales"
 
 
 def check_request(registry: CatalogRegistry, session: Session, request: AssessmentRequest) -> None:
@@ -62,6 +68,17 @@ def assessment_job(
     return run_assessment(context, registry, request, llm, report, actor)
 
 
+def rationale_job(context: PipelineContext, llm: LLM, assessment_id: str,
+                  control: JobControl) -> str:
+    """Have the model write the assessment's pending rationales; percent as they fill in."""
+
+    def report(done: int, total: int, ref: str) -> None:
+        control.progress(100.0 * done / total if total else 100.0, ref)
+
+    write_rationales(context, assessment_id, llm, report)
+    return assessment_id
+
+
 def assessment_params(request: AssessmentRequest, actor: str) -> JobParams:
     """The JSON params of an assessment job; a new run gets its assessment id here."""
     return {
@@ -74,9 +91,13 @@ def assessment_params(request: AssessmentRequest, actor: str) -> JobParams:
 
 
 def assessment_handler(
-    context: PipelineContext, registry: CatalogRegistry, scoring_llm: ScoringModel
+    context: PipelineContext, registry: CatalogRegistry, scoring_llm: ScoringModel,
+    jobs: Callable[[], JobRunner],
 ) -> JobHandler:
-    """The handler of assessment jobs in a process with these parts."""
+    """The handler of assessment jobs in a process with these parts.
+
+    When the proposals wait for the model's rationales, a ``rationales`` job follows.
+    """
 
     def handle(params: JobParams, control: JobControl) -> str:
         request = AssessmentRequest(
@@ -85,7 +106,25 @@ def assessment_handler(
             assessment_id=params["assessment_id"], scope=params.get("scope"),
             as_of=date.fromisoformat(params["as_of"]) if params.get("as_of") else None,
         )
-        return assessment_job(context, registry, scoring_llm, request, params["actor"], control)
+        assessment_id = assessment_job(context, registry, scoring_llm, request,
+                                       params["actor"], control)
+        if scoring_llm() is not None and pending_count(context, assessment_id):
+            jobs().submit(RATIONALES, {"assessment_id": assessment_id},
+                          scope=request.workspace)
+        return assessment_id
+
+    return handle
+
+
+def rationale_handler(context: PipelineContext, scoring_llm: ScoringModel) -> JobHandler:
+    """The handler of follow-on ``rationales`` jobs; without a model nothing is pending."""
+
+    def handle(params: JobParams, control: JobControl) -> str:
+        assessment_id = str(params["assessment_id"])
+        llm = scoring_llm()
+        if llm is None:
+            return assessment_id
+        return rationale_job(context, llm, assessment_id, control)
 
     return handle
 

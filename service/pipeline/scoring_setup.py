@@ -54,11 +54,20 @@ def needs_llm(settings: ScoringSettings) -> bool:
     return settings.strategy == "judge" or settings.verify or settings.rationale == "llm"
 
 
+def writes_model_rationale(settings: ScoringSettings, llm: LLM | None) -> bool:
+    """Whether the model writes rationales after the levels (the template stands otherwise)."""
+    return settings.rationale == "llm" and llm is not None
+
+
 def build_scorer(
     context: PipelineContext, workspace: str, scale: Scale, llm: LLM | None,
-    as_of: date | None = None,
+    as_of: date | None = None, model_rationale: bool = False,
 ) -> tuple[Scorer, Retriever]:
-    """A scorer for one run over one workspace as of a day (default today), and its retriever."""
+    """A scorer for one run over one workspace as of a day (default today), and its retriever.
+
+    With ``model_rationale`` (and the settings' ``rationale = "llm"`` and a model), its
+    proposals are marked for the model's rationale, written after the levels.
+    """
     settings = context.settings.scoring
     freshness = Freshness(as_of or datetime.now(UTC).date(), settings.review_months)
     retriever = Retriever(context, workspace, retrieval_params(settings))
@@ -82,11 +91,7 @@ def build_scorer(
         )
         if settings.verify:
             prompts[verify.id] = verify.version
-    rationale = None
-    if settings.rationale == "llm" and llm is not None:
-        template = load_prompt("rationale")
-        rationale = (llm, template)
-        prompts[template.id] = template.version
+    model_rationale = model_rationale and writes_model_rationale(settings, llm)
     provenance = Provenance(
         strategy=strategy.name,
         model_id=llm.model_id if llm is not None else "none",
@@ -104,6 +109,6 @@ def build_scorer(
         as_of=freshness.as_of,
     )
     labels = maturity_labels(context.settings)
-    scorer = Scorer(retriever, strategy, scale, provenance, rationale, labels, freshness,
+    scorer = Scorer(retriever, strategy, scale, provenance, model_rationale, labels, freshness,
                     ocr_min_confidence=settings.ocr_min_confidence)
     return scorer, retriever

@@ -32,7 +32,7 @@ from service.pipeline.chat.plan import Intent, Plan
 from service.pipeline.chat.sources import Section
 from service.pipeline.retrieve import Retriever
 from service.pipeline.score.judge_strategy import JudgeStrategy
-from service.pipeline.score.rationale import llm_rationale
+from service.pipeline.score.rationale import MAX_TOKENS, rationale_prompt
 from service.pipeline.score.verify import Verifier
 from service.pipeline.scoring_setup import retrieval_params, thresholds
 from service.settings import LocalLLMSettings, ScoringSettings, Settings
@@ -90,8 +90,10 @@ def verify(llm: LLM, text: str) -> None:
 def rationale(llm: LLM, text: str) -> None:
     finding = FacetFinding(id="X.1-f1", text="Backups are tested.", kind=FacetKind.DOCUMENTATION,
                            status=FacetStatus.MET, quote=text, chunk_id="d:1:00000")
-    llm_rationale(llm, load_prompt("rationale"), REQUIREMENT, 3, "defined", (finding,),
-                  {"d:1:00000": f"{ATTACK}.md"})
+    system, user = rationale_prompt(load_prompt("rationale"), REQUIREMENT.ref_id,
+                                    REQUIREMENT.title, 3, "defined", (finding,),
+                                    {"d:1:00000": f"{ATTACK}.md"})
+    llm.generate(system, user, MAX_TOKENS)
 
 
 def judge(llm: LLM, text: str) -> None:

@@ -1,4 +1,5 @@
-"""The downgrade-only verifier: hedges are refused outright, the model can only say no."""
+"""The downgrade-only verifier: hedges are refused outright, the model can only say no, and
+only candidates over the met cut-off cost a model call."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from service.pipeline.context import PipelineContext
 from service.pipeline.ingest import Ingestor
 from service.pipeline.retrieve import Retriever
 from service.pipeline.score.match_strategy import MatchStrategy
-from service.pipeline.score.verify import Verifier
+from service.pipeline.score.matching import claim, match_candidates
+from service.pipeline.score.verify import HEDGE, Verifier
 from service.pipeline.scoring_setup import retrieval_params, thresholds
 from service.settings import ScoringSettings
 from tests.conftest import ContextFactory
@@ -68,6 +70,18 @@ def test_the_model_answers_for_plain_sentences() -> None:
     assert verifier(None).agreement == 1.0
 
 
+def test_the_model_is_asked_once_per_sentence_and_only_when_told() -> None:
+    model = fake_llm(["yes"])
+    checker = verifier(model)
+    sentence = "On 2026-03-02 the LIMS database was restored and checked."
+    assert all(checker.check(FACET, sentence).holds for _ in range(3))
+    assert checker.check("Another facet.", sentence).holds
+    assert model.usage().calls == 1
+    assert checker.check(FACET, "Restores are checked by IT.", ask_model=False).holds
+    assert model.usage().calls == 1
+    assert not checker.check(FACET, "Restores are planned.", ask_model=False).holds
+
+
 @pytest.fixture
 def context(make_context: ContextFactory, fake_embedder: FakeEmbedder,
             tmp_path: Path) -> PipelineContext:
@@ -98,7 +112,24 @@ def test_the_verifier_can_only_downgrade(context: PipelineContext) -> None:
     assert unverified == [FacetStatus.MET, FacetStatus.MET, FacetStatus.NOT_MET]
     assert "hedged" in findings(context, None)[2].note  # its best sentence says 'planned'
     assert statuses(context, fake_llm(["yes"])) == unverified
-    assert statuses(context, fake_llm(["no"])) == [FacetStatus.NOT_MET] * 3
-    for script in (["yes", "no"], ["no", "yes"], ["no", "no", "yes"]):
+    refused = statuses(context, fake_llm(["no"]))
+    assert FacetStatus.MET not in refused  # a refusal can leave a facet partial at most
+    for script in (["no"], ["yes", "no"], ["no", "yes"], ["no", "no", "yes"]):
         verified = statuses(context, fake_llm(script))
         assert all(RANK[v] <= RANK[u] for v, u in zip(verified, unverified, strict=True))
+
+
+def test_only_candidates_over_the_met_cut_off_go_to_the_model(context: PipelineContext) -> None:
+    scoring = ScoringSettings()
+    cut_offs = thresholds(scoring)
+    retriever = Retriever(context, "w", retrieval_params(scoring))
+    evidence = [Evidence(chunk=c, score=1.0) for c in context.store.chunks("w")]
+    sentences, vectors = context.store.sentences("w", [e.chunk.chunk_id for e in evidence])
+    facet_vectors = retriever.vectors([claim(f.text) for f in REQUIREMENT.facets])
+    candidates = match_candidates(REQUIREMENT.facets, facet_vectors, sentences, vectors,
+                                  evidence, cut_offs)
+    over_met = {c.sentence.text for f in REQUIREMENT.facets for c in candidates[f.id]
+                if c.score >= cut_offs.cut_offs(f.kind)[0] and not HEDGE.search(c.sentence.text)}
+    model = fake_llm(["no"])  # every question is asked, none upholds a sentence
+    findings(context, model)
+    assert model.usage().calls == len(over_met)  # each such sentence once, nothing else

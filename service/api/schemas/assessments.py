@@ -8,7 +8,13 @@ from pydantic import BaseModel, Field
 
 from service.api.schemas.common import UtcDatetime
 from service.api.schemas.signatures import SignaturePublic
-from service.domain.assessment import AssessmentStatus, Citation, FacetStatus, ProposalStatus
+from service.domain.assessment import (
+    AssessmentStatus,
+    Citation,
+    FacetStatus,
+    ProposalStatus,
+    RationaleSource,
+)
 from service.domain.catalog import FacetKind
 from service.domain.history import AssessmentComparison, AssessmentSide
 from service.domain.report import Report
@@ -66,6 +72,9 @@ class ResultPublic(BaseModel):
     implementation_level: int
     confidence: float
     rationale: str
+    rationale_source: RationaleSource = Field(
+        description="template, model, or pending: the model's rationale is still being written "
+                    "after the levels, and the template's stands in until then.")
     facets: list[FacetPublic]
     citations: list[Citation]
     gaps: list[str]

@@ -1,4 +1,9 @@
-"""Strategy `match`: findings from sentence matching, checked by the downgrade-only verifier."""
+"""Strategy `match`: findings from sentence matching, checked by the downgrade-only verifier.
+
+The model is asked only about candidates that could make a facet met (over the met cut-off):
+they decide a level, and a partial finding rests on the match and the hedge check alone.
+That bounds the model's work per requirement by the candidates over the met cut-off.
+"""
 
 from __future__ import annotations
 
@@ -48,14 +53,23 @@ class MatchStrategy:
                     else "no sentence of the evidence matches")
             finding = FacetFinding(id=facet.id, text=facet.shown_text, kind=facet.kind,
                                    status=FacetStatus.NOT_MET, note=note)
+            met = self.thresholds.cut_offs(facet.kind)[0]
             for candidate in candidates[facet.id]:
-                verdict = self.verifier.check(facet.text, candidate.sentence.text)
+                # Best first: the candidates over the met cut-off come before the rest. Only
+                # they go to the model (hedge check, then one yes/no question); the first that
+                # holds makes the facet met. The rest can only make it partial, and the hedge
+                # check alone decides them. Each candidate's verdict depends on its own
+                # sentence only (the model's answer is remembered per sentence), so the
+                # finding is the best status any candidate earns: removing documents only
+                # removes candidates and can never raise it.
+                at_met = candidate.score >= met
+                verdict = self.verifier.check(facet.text, candidate.sentence.text,
+                                              ask_model=at_met)
                 if not verdict.holds:
                     finding = finding.model_copy(update={"note": verdict.reason,
                                                          "similarity": candidate.score})
                     continue
-                met = self.thresholds.cut_offs(facet.kind)[0]
-                status = FacetStatus.MET if candidate.score >= met else FacetStatus.PARTIAL
+                status = FacetStatus.MET if at_met else FacetStatus.PARTIAL
                 finding = finding.model_copy(update={
                     "status": status, "quote": candidate.sentence.text,
                     "chunk_id": candidate.sentence.chunk_id, "similarity": candidate.score,

@@ -3,10 +3,12 @@
 Every finding quotes a sentence verbatim, so quotes need no checking; implementation and
 improvement facets only accept sentences from `record` evidence; and removing evidence can
 only remove candidate sentences, so it can never raise a finding. For that, every sentence
-over the partial cut-off is a candidate, with no rank cut: the checks take them best first
-and the first that holds decides, so a finding is the best sentence that passes the checks,
-and removing sentences can only lower it. (Keeping the best two refilled from the rest when
-one went, and a third could pass where both had failed.)
+over the partial cut-off is a candidate, with no rank cut, and a sentence's score depends on
+the facet and the sentence alone, never on the other sentences: the candidate set of fewer
+documents is a subset of the candidate set of more. The checks take the candidates best
+first and the first that holds decides, so a finding is the best status that any candidate
+earns on its own, and a subset can only lower it. (Keeping the best two refilled from the
+rest when one went, and a third could pass where both had failed.)
 """
 
 from __future__ import annotations

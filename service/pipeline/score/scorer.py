@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Protocol
 
-from service.components.llm import LLM
-from service.components.prompts import PromptTemplate
-from service.domain.assessment import FacetFinding, Proposal, ProposalStatus, Provenance
+from service.domain.assessment import (
+    FacetFinding,
+    Proposal,
+    ProposalStatus,
+    Provenance,
+    RationaleSource,
+)
 from service.domain.catalog import Requirement, Scale
 from service.domain.evidence import Evidence
 from service.pipeline.retrieve import Retriever
@@ -15,7 +19,7 @@ from service.pipeline.score import levels
 from service.pipeline.score.citations import citation_problems, citations_for
 from service.pipeline.score.freshness import Freshness
 from service.pipeline.score.ocr_support import hold_back_poor_scans
-from service.pipeline.score.rationale import llm_rationale, template_rationale
+from service.pipeline.score.rationale import template_rationale
 
 NO_EVIDENCE = "No evidence found: no passage passed the relevance floor."
 
@@ -42,10 +46,13 @@ class Scorer:
     ``labels`` names the 0-5 maturity levels (the ``maturity-0-5`` scale of the corpus).
     A met facet whose only support was read by OCR under ``ocr_min_confidence`` is held
     at partial (``ocr_support``).
+    Every proposal gets the template rationale; with ``model_rationale`` a proposal that has
+    evidence is marked pending, for the model to write its rationale after the levels
+    (``pipeline/rationales.py``).
     """
 
     def __init__(self, retriever: Retriever, strategy: Strategy, scale: Scale,
-                 provenance: Provenance, rationale: tuple[LLM, PromptTemplate] | None,
+                 provenance: Provenance, model_rationale: bool,
                  labels: tuple[str, ...], freshness: Freshness | None = None,
                  ocr_min_confidence: float = 0.0) -> None:
         self._labels = labels
@@ -54,7 +61,7 @@ class Scorer:
         self._strategy = strategy
         self._scale = scale
         self._provenance = provenance
-        self._rationale = rationale
+        self._model_rationale = model_rationale
         self._freshness = freshness
 
     def propose(self, requirement: Requirement) -> Proposal:
@@ -75,13 +82,8 @@ class Scorer:
         documents = {e.chunk.chunk_id: e.chunk.document for e in evidence}
         cited = [documents[f.chunk_id] for f in findings if f.chunk_id in documents]
         thresholds = self._provenance.thresholds
-        if self._rationale is None:
-            rationale = template_rationale(findings, maturity, self._labels[maturity],
-                                           cited or [e.chunk.document for e in evidence])
-        else:
-            llm, template = self._rationale
-            rationale = llm_rationale(llm, template, requirement, maturity,
-                                      self._labels[maturity], findings, documents)
+        rationale = template_rationale(findings, maturity, self._labels[maturity],
+                                       cited or [e.chunk.document for e in evidence])
         return Proposal(
             ref_id=requirement.ref_id, title=requirement.shown_title, theme=requirement.theme,
             maturity=maturity, level=levels.on_scale(maturity, self._scale),
@@ -89,8 +91,10 @@ class Scorer:
             implementation_level=levels.implementation_level(findings, has_records),
             confidence=levels.confidence(findings, thresholds["met"], thresholds["partial"],
                                          self._strategy.agreement),
-            rationale=rationale, facets=findings,
-            citations=tuple(citations_for(findings, evidence)),
+            rationale=rationale,
+            rationale_source=(RationaleSource.PENDING if self._model_rationale
+                              else RationaleSource.TEMPLATE),
+            facets=findings, citations=tuple(citations_for(findings, evidence)),
             gaps=(*stale, *levels.gaps(findings, requirement.typical_evidence), *poor_scans),
             status=ProposalStatus.FLAGGED if flags else ProposalStatus.PROPOSED,
             flags=tuple(flags), provenance=provenance,

@@ -1,8 +1,14 @@
-"""The downgrade-only verifier: a hedge check, then one yes/no question to the LLM."""
+"""The downgrade-only verifier: a hedge check, then one yes/no question to the LLM.
+
+The question is about the sentence alone (is it a fact, or negated, planned, draft?), so the
+model's answer is remembered per sentence: a sentence that is a candidate for several facets
+or requirements costs one call, and its verdict is the same wherever it is asked.
+"""
 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 from service.components.llm import LLM
@@ -36,23 +42,41 @@ class Verifier:
         self.template = template
         self.asked = 0
         self.agreed = 0
+        self._answers: dict[str, bool] = {}
+        self._lock = threading.Lock()
 
-    def check(self, facet: str, sentence: str) -> Verdict:
-        """Reject hedged sentences outright; ask the model about the rest, if there is one."""
+    def check(self, facet: str, sentence: str, *, ask_model: bool = True) -> Verdict:
+        """Reject hedged sentences outright; then, if ``ask_model`` and there is a model, ask it.
+
+        ``ask_model`` is False for candidates that can only make a facet partial: the hedge
+        check alone decides those, and the model's calls go to the candidates that decide
+        whether a facet is met.
+        """
         hedge = HEDGE.search(sentence)
         if hedge:
             return Verdict(False, f"the sentence is hedged or negated ('{hedge.group(0)}')")
-        if self._llm is None:
+        if self._llm is None or not ask_model:
             return Verdict(True)
-        system, user = render(self.template, facet=facet, sentence=fence(sentence))
-        answer = self._llm.choose(system, user, ("Yes", "No"))
-        self.asked += 1
-        if answer == "Yes":
-            self.agreed += 1
+        is_fact = self._is_fact(self._llm, sentence)
+        with self._lock:
+            self.asked += 1
+            self.agreed += is_fact
+        if is_fact:
             return Verdict(True, asked_model=True)
         return Verdict(False, "the verifier found the sentence does not state it", True)
 
+    def _is_fact(self, llm: LLM, sentence: str) -> bool:
+        with self._lock:
+            known = self._answers.get(sentence)
+        if known is not None:
+            return known
+        system, user = render(self.template, sentence=fence(sentence))
+        answer = llm.choose(system, user, ("Yes", "No")) == "Yes"
+        with self._lock:
+            self._answers[sentence] = answer
+        return answer
+
     @property
     def agreement(self) -> float:
-        """Share of questions the model answered yes (1.0 when none was asked)."""
+        """Share of verdicts in which the model upheld the sentence (1.0 when none was asked)."""
         return self.agreed / self.asked if self.asked else 1.0
