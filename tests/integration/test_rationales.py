@@ -116,10 +116,13 @@ def test_in_serve_a_follow_on_job_fills_the_rationales_in(
 ) -> None:
     llm = fake_llm([GOOD])
     settings = JobsSettings(workers=1, lease_seconds=5.0)
-    handlers: dict[str, JobHandler] = {}
+    made: list[JobService] = []
+    handlers: dict[str, JobHandler] = {
+        KIND: assessment_handler(context, registry, lambda: llm, lambda: made[0]),
+        RATIONALES: rationale_handler(context, lambda: llm),
+    }
     jobs = JobService(context.sessions, handlers, settings, hold_queued=True)
-    handlers[KIND] = assessment_handler(context, registry, lambda: llm, lambda: jobs)
-    handlers[RATIONALES] = rationale_handler(context, lambda: llm)
+    made.append(jobs)
     jobs.attach(ThreadDispatcher(settings.workers, jobs.execute))
     try:
         request = AssessmentRequest("w", FRAMEWORK, SUBSET)
