@@ -17,6 +17,7 @@ from service.pipeline.audit import SYSTEM_ACTOR, record, workspace_target
 from service.pipeline.context import PipelineContext
 from service.pipeline.ingest import ORIGINALS, document_facts
 from service.pipeline.ingest_lease import BeingIngestedError, lease_until, new_holder
+from service.pipeline.ingest_stages import originals_lock
 
 
 def _info(row: DocumentRow) -> DocumentInfo:
@@ -67,7 +68,9 @@ def delete_document(
 ) -> None:
     """Remove a document, its chunks, and its original unless another document shares it.
 
-    The row goes first (under a lease, so no ingest is replacing it meanwhile), then its
+    The row goes first (under a lease, so no ingest is replacing it meanwhile), then the
+    original if no row of any workspace refers to it any more (counted under the originals
+    lock, which ingests hold from writing an original to committing its row), then its
     chunks: a kill in between leaves chunks that no row owns, which the reconcile removes.
     """
     with context.sessions() as session:
@@ -78,13 +81,15 @@ def delete_document(
         now = utcnow()
         if not take_lease(session, document_id, new_holder(), now, lease_until(60, now)):
             raise BeingIngestedError(row.display_name)
+        stored, content_hash = row.stored_path, row.content_hash
         session.delete(row)
         record(session, actor, "document.deleted",
                workspace_target(workspace, f"document:{document_id}"), document_facts(row), None)
-        session.flush()
-        if count_references(session, row.stored_path) == 0:
-            (context.settings.data_dir / ORIGINALS / row.stored_path).unlink(missing_ok=True)
-            for cached in page_cache(context).glob(f"{row.content_hash}-*.png"):
-                cached.unlink(missing_ok=True)
         session.commit()
+    originals = context.settings.data_dir / ORIGINALS
+    with originals_lock(originals), context.sessions() as session:
+        if count_references(session, stored) == 0:
+            (originals / stored).unlink(missing_ok=True)
+            for cached in page_cache(context).glob(f"{content_hash}-*.png"):
+                cached.unlink(missing_ok=True)
     context.store.delete_document(workspace, document_id, keep=set())

@@ -33,6 +33,7 @@ from service.pipeline.ingest_stages import (
     ChunkedFile,
     ValidatedFile,
     original_name,
+    originals_lock,
     parse_and_chunk,
     store_original,
     validate,
@@ -243,8 +244,8 @@ class Ingestor:
         chunks: list[Chunk],
     ) -> None:
         """Show the new version (one commit), then drop the old one's chunks and the lease."""
-        store_original(file, self._originals)
-        with self._context.sessions() as session:
+        with originals_lock(self._originals), self._context.sessions() as session:
+            store_original(file, self._originals)
             row = held_document(session, claim.document_id, claim.holder)
             if row is None:
                 raise ConflictError(f"{name}: the ingest lost its lease on the document "

@@ -9,6 +9,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from filelock import FileLock
+
 from service.components.parsers import ParseLimits, detect_type, parse_bounded
 from service.domain.evidence import DocumentType, ParsedDocument, Passage
 from service.errors import FileTooLargeError, RejectedFileError
@@ -86,11 +88,23 @@ def original_name(file: ValidatedFile) -> str:
     return f"{file.sha256}{file.path.suffix.lower()}"
 
 
+def originals_lock(originals: Path) -> FileLock:
+    """The lock of the shared originals store (across processes on this data dir).
+
+    Originals are shared by content hash across workspaces: writing one and committing the
+    row that refers to it happen under this lock, and so do counting a file's references and
+    unlinking it, so a delete never removes a file that a row is about to refer to.
+    """
+    originals.mkdir(parents=True, exist_ok=True)
+    return FileLock(originals / ".lock")
+
+
 def store_original(file: ValidatedFile, originals: Path) -> Path:
     """Keep the original bytes, content-addressed, written atomically; returns its path.
 
-    Written every time, even when present: a delete elsewhere that counted no reference to
-    it before this ingest's row was written may have just unlinked it.
+    Written every time, even when present (a delete may have unlinked it since this ingest
+    began); call it under ``originals_lock`` and commit the row that refers to it before
+    letting the lock go.
     """
     originals.mkdir(parents=True, exist_ok=True)
     target = originals / original_name(file)

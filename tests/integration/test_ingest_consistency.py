@@ -25,11 +25,18 @@ from service.db.tables import PENDING
 from service.db.workspaces import get_workspace
 from service.domain.evidence import Chunk
 from service.errors import NotFoundError
+from service.pipeline import ingest as ingest_module
 from service.pipeline.context import PipelineContext
-from service.pipeline.documents import delete_document, find_document, workspace_documents
+from service.pipeline.documents import (
+    delete_document,
+    find_document,
+    original_path,
+    workspace_documents,
+)
 from service.pipeline.ingest import Ingestor, IngestOutcome
 from service.pipeline.ingest_lease import BeingIngestedError
 from service.pipeline.ingest_reconcile import Reconciled, reconcile
+from service.pipeline.ingest_stages import ValidatedFile, store_original
 from service.pipeline.retrieve import RetrievalParams, Retriever
 from service.pipeline.search import search
 from service.settings import Settings
@@ -277,3 +284,28 @@ def test_a_server_reconciles_periodically(tmp_path: Path, db_url: str) -> None:
         assert context.store.count(WS) == 0
     finally:
         services.close()
+
+
+def test_a_delete_never_unlinks_an_original_a_replacement_is_committing(
+    make: ContextMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Originals are shared by content across workspaces: workspace "other" deletes its copy
+    of NEW_POLICY just as the replacement in WS has written that original, before its row
+    refers to it; the delete must wait, count the new reference, and keep the file."""
+    context = make()
+    other = Ingestor(context, "other").ingest(write(tmp_path, "n.md", NEW_POLICY), "n.md")
+    Ingestor(context, WS).ingest(write(tmp_path, "policy.md", POLICY), "policy.md")
+    deleting: list[threading.Thread] = []
+
+    def store_then_delete_elsewhere(file: ValidatedFile, originals: Path) -> Path:
+        stored = store_original(file, originals)
+        thread, _ = in_thread(lambda: delete_document(make(), "other", other.document_id))
+        thread.join(2)  # done at once unless it waits for the originals lock
+        deleting.append(thread)
+        return stored
+
+    monkeypatch.setattr(ingest_module, "store_original", store_then_delete_elsewhere)
+    Ingestor(context, WS).ingest(write(tmp_path, "policy.md", NEW_POLICY), "policy.md")
+    deleting[0].join(60)
+    [row] = rows(context)
+    assert original_path(context, find_document(context, WS, row.id)).read_text() == NEW_POLICY
