@@ -27,6 +27,7 @@ from service.domain.assessment import Proposal
 from service.domain.report import Report
 from service.errors import InvalidInputError
 from service.pipeline.assess import AssessmentRequest, run_assessment, select_requirements
+from service.pipeline.assessment_jobs import check_not_held
 from service.pipeline.rationales import write_rationales
 from service.pipeline.report import build_report, load_assessment
 from service.pipeline.retrieve import Retriever
@@ -156,6 +157,9 @@ def assess(
     request = AssessmentRequest(workspace, framework, _refs(requirement), scale, resume,
                                 scope=scope, as_of=as_of.date() if as_of else None,
                                 model_rationale=not no_rationale)
+    if resume:
+        with context.sessions() as session:
+            check_not_held(session, workspace, resume)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),

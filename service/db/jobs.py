@@ -149,6 +149,16 @@ def expired_jobs(session: Session, now: datetime) -> Sequence[JobRow]:
     ).all()
 
 
+def live_jobs(session: Session, kind: str, scope: str | None, now: datetime) -> Sequence[JobRow]:
+    """Unfinished jobs of this kind and scope that are queued or held by a live lease."""
+    return session.scalars(
+        select(JobRow).where(
+            JobRow.kind == kind, JobRow.scope == scope, JobRow.state.in_(UNFINISHED),
+            or_(JobRow.lease_expires.is_(None), JobRow.lease_expires >= now))
+        .execution_options(populate_existing=True)
+    ).all()
+
+
 def take_over(session: Session, row: JobRow, **values: Any) -> bool:
     """Change an expired job as ``values`` say, unless another process changed it first."""
     changed = _changed(session, (

@@ -18,9 +18,11 @@ from datetime import date
 from service.components.catalog import CatalogRegistry
 from service.components.llm import LLM
 from service.db import Session
+from service.db.jobs import live_jobs
+from service.db.tables import utcnow
 from service.domain.jobs import JobControl, JobHandler, JobParams, JobRunner
 from service.domain.scope import scope_statement
-from service.errors import InvalidInputError
+from service.errors import ConflictError, InvalidInputError
 from service.pipeline.assess import (
     AssessmentRequest,
     check_resume_as_of,
@@ -36,6 +38,18 @@ KIND = "assessment"
 RATIONALES = "rationales"
 
 
+def check_not_held(session: Session, workspace: str, assessment_id: str) -> None:
+    """ConflictError (409) if a live job (queued, or running under a live lease) holds it.
+
+    A "running" assessment whose job's lease has lapsed, or that no job holds (a killed CLI
+    run), is interrupted: resuming it is allowed.
+    """
+    for job in live_jobs(session, KIND, workspace, utcnow()):
+        if job.params.get("assessment_id") == assessment_id:
+            raise ConflictError(f"assessment '{assessment_id}' is still being run by job "
+                                f"'{job.id}' ({job.state}); wait for it or cancel it first")
+
+
 def check_request(registry: CatalogRegistry, session: Session, request: AssessmentRequest) -> None:
     """Refuse at once what the job would fail on: an unknown framework, ref, scale or run."""
     framework = registry.get(request.framework_id).framework
@@ -45,6 +59,7 @@ def check_request(registry: CatalogRegistry, session: Session, request: Assessme
             raise InvalidInputError("a resumed assessment keeps its scope; change it instead")
         check_resume_as_of(open_assessment(session, request.resume, request.workspace),
                            request.as_of)
+        check_not_held(session, request.workspace, request.resume)
         return
     if not select_requirements(registry, framework.id, request.refs):
         raise InvalidInputError("nothing to assess: the requirements named are not assessable")

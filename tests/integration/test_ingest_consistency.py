@@ -294,12 +294,14 @@ def test_a_delete_never_unlinks_an_original_a_replacement_is_committing(
     refers to it; the delete must wait, count the new reference, and keep the file."""
     context = make()
     other = Ingestor(context, "other").ingest(write(tmp_path, "n.md", NEW_POLICY), "n.md")
+    other_id = other.document_id
+    assert other_id is not None
     Ingestor(context, WS).ingest(write(tmp_path, "policy.md", POLICY), "policy.md")
     deleting: list[threading.Thread] = []
 
     def store_then_delete_elsewhere(file: ValidatedFile, originals: Path) -> Path:
         stored = store_original(file, originals)
-        thread, _ = in_thread(lambda: delete_document(make(), "other", other.document_id))
+        thread, _ = in_thread(lambda: delete_document(make(), "other", other_id))
         thread.join(2)  # done at once unless it waits for the originals lock
         deleting.append(thread)
         return stored
