@@ -96,7 +96,7 @@ def originals_lock(originals: Path) -> FileLock:
     unlinking it, so a delete never removes a file that a row is about to refer to.
     """
     originals.mkdir(parents=True, exist_ok=True)
-    return FileLock(originals / ".lock")
+    return FileLock(originals.parent / f"{originals.name}.lock")  # beside it, not among them
 
 
 def store_original(file: ValidatedFile, originals: Path) -> Path:
