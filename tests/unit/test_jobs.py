@@ -150,12 +150,15 @@ def test_a_stopped_process_leaves_its_jobs_to_the_next_which_finishes_them(
     """Shutdown stops the running job at its next step; the next process resumes it."""
     done: list[int] = []
     gate = threading.Event()
+    hold = threading.Event()  # the steps after the first wait for the shutdown to begin
 
     def steps(params: JobParams, control: JobControl) -> str:
         for step in range(int(params["steps"])):
             if step in done:  # idempotent: a step done is not done again
                 continue
             gate.wait(WAIT)
+            if step > 0:
+                hold.wait(WAIT)
             control.progress(10.0 * step, str(step))
             done.append(step)
         return "all steps"
@@ -166,7 +169,9 @@ def test_a_stopped_process_leaves_its_jobs_to_the_next_which_finishes_them(
     threading.Timer(0.2, gate.set).start()
     while not done:
         time.sleep(0.01)
+    threading.Timer(0.3, hold.set).start()  # step 1 reports once the process is stopping
     first.shutdown()
+    assert done == [0]
     assert first.status(job_id).state == JobState.RUNNING
     assert first.status(queued).state == JobState.QUEUED
     second = start(sessions, steps=steps)
