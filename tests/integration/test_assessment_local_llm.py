@@ -56,8 +56,9 @@ def test_the_local_model_verifies_and_an_injection_moves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Only candidates over the met cut-off go to the model; none of these samples' sentences
-    # reaches the default 0.60, so the cut-off is lowered here for the model to be asked.
+    # reaches the default cut-offs, so they are lowered here for the model to be asked.
     monkeypatch.setenv("ASSAY_SCORING__MET_THRESHOLD", "0.5")
+    monkeypatch.setenv("ASSAY_SCORING__RECORD_MET_THRESHOLD", "0.5")
     context = make_context(embedder=cached_embedder)
     assert context.settings.scoring.verify
     write_pdf(tmp_path / INJECTED, [INJECTION_PAGE])
