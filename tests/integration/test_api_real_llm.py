@@ -21,7 +21,10 @@ def test_the_review_loop_on_the_local_model(
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     (data_dir / "models").symlink_to(local_model_data_dir / "models")
-    settings = api_settings(data_dir, llm={"mode": "local"})
+    # only candidates over the met cut-offs go to the model, and none of these samples'
+    # sentences reaches the defaults: lowered here so that the verifier is asked
+    settings = api_settings(data_dir, llm={"mode": "local"},
+                            scoring={"met_threshold": 0.5, "record_met_threshold": 0.5})
     assert settings.scoring.verify
     with Api(settings, cached_embedder) as api:
         outcome = review_loop(api, SUBSET, FILES)

@@ -40,7 +40,9 @@ def test_console_script_ingests_a_folder_and_searches(folder: Path, tmp_path: Pa
                            env=env, capture_output=True, text=True, timeout=300)
     assert found.returncode == 0, found.stderr
     [hit] = json.loads(found.stdout)["results"]
-    assert set(hit) == {"chunk_id", "document", "page", "heading", "score", "text"}
+    assert set(hit) == {"chunk_id", "document", "page", "heading", "score", "text", "ocr",
+                        "ocr_confidence", "ocr_low"}
+    assert (hit["ocr"], hit["ocr_confidence"], hit["ocr_low"]) == (False, None, False)
     assert (hit["document"], hit["page"], hit["heading"]) == ("policies/access.md", None,
                                                               "Access > Reviews")
     assert 0.0 <= hit["score"] <= 1.0
