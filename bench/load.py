@@ -167,6 +167,9 @@ def assay_serve(
         "ASSAY_DATA_DIR": str(data_dir), "ASSAY_DB__URL": db_url,
         "ASSAY_EMBEDDING__MODE": "fake", "ASSAY_LLM__MODE": "fake",
         "ASSAY_API__WARM_UP": "false", "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
+        # the simulated users all upload as the admin: one user's bound on pending uploads
+        # would refuse them, which is not what the load run measures
+        "ASSAY_API__MAX_PENDING_UPLOADS": "10000",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
     } | (scale or {})
     command = [sys.executable, "-c", "from service.cli import main; main()",

@@ -11,6 +11,7 @@ and the UI show the levels at once and each rationale as it fills in.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -22,7 +23,7 @@ from service.db.jobs import live_jobs
 from service.db.tables import utcnow
 from service.domain.jobs import JobControl, JobHandler, JobParams, JobRunner
 from service.domain.scope import scope_statement
-from service.errors import ConflictError, InvalidInputError
+from service.errors import AssayError, ConflictError, InvalidInputError
 from service.pipeline.assess import (
     AssessmentRequest,
     check_resume_as_of,
@@ -34,6 +35,7 @@ from service.pipeline.rationales import pending_count, write_rationales
 from service.pipeline.review import open_assessment
 
 ScoringModel = Callable[[], LLM | None]
+logger = logging.getLogger(__name__)
 KIND = "assessment"
 RATIONALES = "rationales"
 
@@ -124,8 +126,12 @@ def assessment_handler(
         assessment_id = assessment_job(context, registry, scoring_llm, request,
                                        params["actor"], control)
         if scoring_llm() is not None and pending_count(context, assessment_id):
-            jobs().submit(RATIONALES, {"assessment_id": assessment_id},
-                          scope=request.workspace)
+            try:
+                jobs().submit(RATIONALES, {"assessment_id": assessment_id},
+                              scope=request.workspace)
+            except AssayError as error:  # the levels stand; the rationales wait for a rerun
+                logger.warning("the rationales of assessment %s were not queued: %s",
+                               assessment_id, error)
         return assessment_id
 
     return handle
