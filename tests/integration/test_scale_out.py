@@ -25,8 +25,7 @@ from tests.real_services import PrivateRedis, Worker, chroma_server, redis_datab
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 FRAMEWORK = "iso27001-2022"
 SUBSET = ["A.5.15", "A.5.18", "A.8.13"]
-# long enough to be killed or cancelled mid-way on a busy 2-core machine, short enough to
-# finish in a test: a whole-framework run there takes many minutes (bench/assess.py)
+# long enough to be cancelled or to see Redis stop mid-way on a busy 2-core machine
 LONGER = [f"A.5.{n}" for n in range(1, 13)]
 LEASE_SECONDS = 3
 VISIBILITY_SECONDS = 20
