@@ -3,7 +3,8 @@
 The request checks the projection can be made (the assessment, the target framework, a
 crosswalk between them) and queues it; the job's params fix the projected assessment's id,
 so that a run again after a crash continues the same projection and proposes each carried
-requirement once. The job's result is the projected assessment's id.
+requirement once. The job's result is the projected assessment's id; a cancelled job leaves
+it ``interrupted``, with the requirements carried so far.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from collections.abc import Callable
 
 from service.components.catalog import CatalogRegistry
 from service.components.llm import LLM
-from service.domain.jobs import JobControl, JobHandler, JobParams, JobRunner
+from service.db import AssessmentRow
+from service.domain.assessment import AssessmentStatus
+from service.domain.jobs import JobCancelledError, JobControl, JobHandler, JobParams, JobRunner
 from service.pipeline.context import PipelineContext
 from service.pipeline.projection import check_projection, project_assessment
 
@@ -38,10 +41,23 @@ def projection_handler(
 
     def handle(params: JobParams, control: JobControl) -> str:
         control.progress(0.0, "reading the assessment")
-        report = project_assessment(
-            context, registry, str(params["source_id"]), str(params["workspace"]),
-            str(params["to"]), scoring_llm(), str(params["actor"]),
-            target_id=str(params["target_id"]), progress=control.progress)
+        try:
+            report = project_assessment(
+                context, registry, str(params["source_id"]), str(params["workspace"]),
+                str(params["to"]), scoring_llm(), str(params["actor"]),
+                target_id=str(params["target_id"]), progress=control.progress)
+        except JobCancelledError:
+            _interrupt(context, str(params["target_id"]))
+            raise
         return report.assessment_id
 
     return handle
+
+
+def _interrupt(context: PipelineContext, assessment_id: str) -> None:
+    """Mark a cancelled projection's assessment interrupted (if it was begun)."""
+    with context.sessions() as session:
+        row = session.get(AssessmentRow, assessment_id)
+        if row is not None and row.status == AssessmentStatus.RUNNING:
+            row.status = AssessmentStatus.INTERRUPTED
+            session.commit()
