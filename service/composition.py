@@ -32,8 +32,12 @@ from service.pipeline.assessment_jobs import (
 )
 from service.pipeline.chat import prime_chat_model
 from service.pipeline.context import PipelineContext
+from service.pipeline.export_jobs import KIND as EXPORT_JOB
+from service.pipeline.export_jobs import export_handler, sweep_exports
 from service.pipeline.ingest_reconcile import Reconciled, reconcile
 from service.pipeline.jobs import JobService
+from service.pipeline.projection_jobs import KIND as PROJECTION_JOB
+from service.pipeline.projection_jobs import projection_handler
 from service.pipeline.scoring_setup import needs_llm
 from service.pipeline.storage import open_database
 from service.pipeline.upload import sweep_uploads
@@ -158,6 +162,8 @@ class Services:
                                                lambda: self.jobs),
             RATIONALES_JOB: rationale_handler(context, self.scoring_llm),
             UPLOAD_JOB: upload_handler(context),
+            EXPORT_JOB: export_handler(context, self.registry),
+            PROJECTION_JOB: projection_handler(context, self.registry, self.scoring_llm),
         }
         service = JobService(context.sessions, handlers, self.settings.jobs,
                              hold_queued=self.settings.jobs.mode == "threads")
@@ -208,6 +214,9 @@ class Services:
         swept = sweep_uploads(self.settings.data_dir)
         if swept:
             logger.info("reconcile: removed %d upload folders older than a day", swept)
+        expired = sweep_exports(self.settings)
+        if expired:
+            logger.info("reconcile: removed %d export files past their retention", expired)
 
     def _reconcile_every(self, seconds: float) -> None:
         while not self._stopping.wait(seconds):

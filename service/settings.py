@@ -307,7 +307,7 @@ class ApiSettings(BaseModel):
 
 
 class JobsSettings(BaseModel):
-    """Background jobs (assessments, large uploads): in-process threads, or Celery on Redis.
+    """Background jobs (assessments, uploads, exports, projections): threads, or Celery on Redis.
 
     Either way a job's state is in the database. A process renews the lease of each job it
     runs every ``lease_seconds / 3``; a job whose lease lapsed (its process died) is queued
@@ -330,6 +330,11 @@ class JobsSettings(BaseModel):
         default=120, ge=10, le=24 * 3600,
         description="celery mode: seconds before Redis delivers an unacknowledged job again "
         "(Redis' own default is an hour)",
+    )
+    export_retention_hours: float = Field(
+        default=24.0, gt=0, le=24 * 365,
+        description="an export file made by a job is kept this long under <data dir>/exports, "
+        "then removed",
     )
 
     @model_validator(mode="after")

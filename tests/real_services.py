@@ -85,15 +85,30 @@ class Worker:
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self._env = os.environ | env | {"PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
         self._log = log
+        self._log_start = 0
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         """Start the worker (it loads its models as it starts)."""
+        self._log_start = self._log.stat().st_size if self._log.exists() else 0
         with self._log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", CLI, "worker"], cwd=REPO, env=self._env,
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
+
+    def wait_ready(self, timeout: float = 600) -> None:
+        """Wait until this start of the worker consumes the queue (Celery logs ``ready.``)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._log.open("rb") as log:
+                log.seek(self._log_start)
+                if b" ready." in log.read():
+                    return
+            assert self.process is not None and self.process.poll() is None, self.log()
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the worker was not ready in {timeout} s: {self.log()}")
+            time.sleep(0.1)
 
     def kill(self) -> None:
         """SIGKILL the worker's whole process group, as a crash or an OOM killer would."""

@@ -9,11 +9,12 @@ and leaves the rest unassessed: ``assay assess --resume`` on it fills the rest d
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from service.components.catalog import CatalogRegistry
+from service.components.catalog import CatalogRegistry, LinkedRequirement
 from service.components.llm import LLM
 from service.db import AssessmentRow
+from service.db.assessments import proposed_refs
 from service.db.tables import utcnow
 from service.domain.assessment import AssessmentStatus, Proposal, ProposalStatus
 from service.domain.catalog import Requirement
@@ -45,50 +46,90 @@ def project_assessment(
     to: str,
     llm: LLM | None,
     actor: str = SYSTEM_ACTOR,
+    *,
+    target_id: str | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> ProjectionReport:
     """Carry the assessment ``source_id`` onto framework ``to``; returns the projection.
 
-    InvalidInputError when the target is the source's own framework or no crosswalk links
-    the two; NotFoundError for an unknown assessment or framework.
+    ``target_id`` names the new assessment (a job fixes it, so that a run again after a
+    crash continues that projection, each carried requirement proposed once); ``progress``
+    hears the percent done and the requirement being checked. InvalidInputError when the
+    target is the source's own framework or no crosswalk links the two; NotFoundError for
+    an unknown assessment or framework.
     """
     source = build_report(context, registry, source_id, workspace)
-    target = registry.get(to).framework.id
-    if target == source.framework:
-        raise InvalidInputError(f"assessment {source_id} is already of {target}")
+    target = check_projection(context, registry, source_id, workspace, to)
     standings = {item.ref_id: item for item in source.requirements}
-    plan: list[tuple[Requirement, Carried]] = []
-    linked = False
-    for requirement in registry.assessable(target):
-        links = [link for link in registry.links(target, requirement.ref_id)
-                 if link.framework == source.framework]
-        linked = linked or bool(links)
-        plan.append((requirement,
-                     combine(carried_sources(source_id, links, standings))))
-    if not linked:
-        raise InvalidInputError(f"no crosswalk links {source.framework} and {target}")
-    row = _open(context, source_id, source.framework, target, source.scale, workspace, actor)
+    plan = [(requirement, combine(carried_sources(
+                source_id, _links(registry, target, requirement.ref_id, source.framework),
+                standings)))
+            for requirement in registry.assessable(target)]
+    row_id = _open(context, source_id, source.framework, target, source.scale, workspace,
+                   actor, target_id)
     scorer, retriever = build_scorer(context, workspace, registry.scale(source.scale), llm)
     carried = [(req, c) for req, c in plan if c.level is not None]
-    retriever.prepare([req for req, _ in carried])
-    for requirement, carry in carried:
-        store_proposal(context, row.id, _carried_proposal(scorer.propose(requirement), carry))
     with context.sessions() as session:
-        stored = open_assessment(session, row.id, workspace)
+        done = proposed_refs(session, row_id)
+    todo = [(req, c) for req, c in carried if req.ref_id not in done]
+    retriever.prepare([req for req, _ in todo])
+    for index, (requirement, carry) in enumerate(todo):
+        if progress is not None:
+            progress(100.0 * (len(carried) - len(todo) + index) / len(carried),
+                     requirement.ref_id)
+        store_proposal(context, row_id, _carried_proposal(scorer.propose(requirement), carry))
+    with context.sessions() as session:
+        stored = open_assessment(session, row_id, workspace)
         stored.status = AssessmentStatus.COMPLETED
         stored.finished_at = utcnow()
         record(session, actor, "projection.completed",
-               workspace_target(workspace, f"assessment:{row.id}"), None,
+               workspace_target(workspace, f"assessment:{row_id}"), None,
                {"carried": len(carried), "requirements": len(plan)})
         session.commit()
-    return load_projection(context, registry, row.id, workspace)
+    return load_projection(context, registry, row_id, workspace)
+
+
+def check_projection(
+    context: PipelineContext, registry: CatalogRegistry, source_id: str, workspace: str, to: str
+) -> str:
+    """The target framework's id if ``source_id`` can be carried onto ``to``.
+
+    NotFoundError for an unknown assessment or framework; InvalidInputError for the source's
+    own framework or one no crosswalk links to it.
+    """
+    with context.sessions() as session:
+        source_framework = open_assessment(session, source_id, workspace).framework_id
+    target = registry.get(to).framework.id
+    if target == source_framework:
+        raise InvalidInputError(f"assessment {source_id} is already of {target}")
+    if not any(_links(registry, target, requirement.ref_id, source_framework)
+               for requirement in registry.assessable(target)):
+        raise InvalidInputError(f"no crosswalk links {source_framework} and {target}")
+    return target
+
+
+def _links(registry: CatalogRegistry, target: str, ref_id: str,
+           source_framework: str) -> list[LinkedRequirement]:
+    """The crosswalk links of a target requirement to the source framework."""
+    return [link for link in registry.links(target, ref_id) if link.framework == source_framework]
 
 
 def _open(context: PipelineContext, source_id: str, source_framework: str, target: str,
-          scale: str, workspace: str, actor: str) -> AssessmentRow:
+          scale: str, workspace: str, actor: str, target_id: str | None) -> str:
+    """The projected assessment's id: the one ``target_id`` names if it is there, or a new one."""
     with context.sessions() as session:
         source_row = open_assessment(session, source_id, workspace)
+        if target_id is not None:
+            existing = session.get(AssessmentRow, target_id)
+            if existing is not None:
+                if (existing.workspace_id != source_row.workspace_id
+                        or existing.parameters.get(PROJECTED_FROM) != source_id):
+                    raise InvalidInputError(f"assessment {target_id} is no projection of "
+                                            f"{source_id}")
+                return existing.id
         row = AssessmentRow(
-            id=str(uuid.uuid4()), workspace_id=source_row.workspace_id, framework_id=target,
+            id=target_id or str(uuid.uuid4()), workspace_id=source_row.workspace_id,
+            framework_id=target,
             scale_id=scale, strategy=context.settings.scoring.strategy,
             status=AssessmentStatus.RUNNING, requested=[],
             parameters={**context.settings.scoring.model_dump(mode="json"),
@@ -100,7 +141,7 @@ def _open(context: PipelineContext, source_id: str, source_framework: str, targe
                workspace_target(workspace, f"assessment:{row.id}"), None,
                {"source": source_id, "from": source_framework, "to": target, "scale": scale})
         session.commit()
-        return row
+        return row.id
 
 
 def _carried_proposal(scored: Proposal, carry: Carried) -> Proposal:

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from service.domain.jobs import JobState, JobStatus
 
 FINAL = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
+WHAT = {"assessment": "Assessment", "export": "Export", "projection": "Projection",
+        "ingest": "Upload", "rationales": "Rationales"}
 
 
 def duration_words(seconds: float) -> str:
@@ -48,3 +50,8 @@ class ProgressView:
     def percent(self) -> int:
         """The percent done, rounded down."""
         return int(self.status.percent)
+
+    @property
+    def what(self) -> str:
+        """What the job makes, in words: ``Assessment``, ``Export``, ``Projection`` ..."""
+        return WHAT.get(self.status.name, "Job")

@@ -45,8 +45,10 @@ def test_projecting_from_the_ui_shows_the_coverage_view(
     page.get_by_role("link", name="Project onto…").click()
     expect(page.get_by_role("heading", name="Project onto another framework")).to_be_visible()
     page.get_by_label("Target framework").select_option("nist-csf-2.0")
-    page.get_by_role("button", name="Project").click()
-    page.wait_for_url("**/coverage", timeout=120_000)  # scores the carried requirements
+    page.get_by_role("button", name="Project").click()  # a job: its progress, then a link
+    expect(page.get_by_role("heading", name="Projection in progress")).to_be_visible()
+    page.get_by_role("link", name="See the coverage").click(timeout=120_000)
+    page.wait_for_url("**/coverage")
     expect(page.get_by_role("heading", name="Coverage by theme")).to_be_visible()
     expect(page.get_by_role("link", name="Coverage")).to_have_attribute("aria-current", "page")
     expect(page.locator("#scope-text")).to_have_text(SCOPE)  # the source's scope carries

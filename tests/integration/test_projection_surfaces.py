@@ -1,4 +1,4 @@
-"""`assay project --json` and `POST .../projections` give the contract's shape and agree."""
+"""`assay project --json` and `POST .../projections` (a job) give the contract's shape and agree."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from service.cli.serve import first_start
 from service.components.catalog import build_registry
 from service.components.embedding import FakeEmbedder
 from service.composition import Services
-from service.domain.jobs import JobState
+from service.domain.jobs import JobState, JobStatus
 from service.domain.review import ReviewAction
 from service.pipeline.review import ReviewDecision, review_proposal
 from service.pipeline.storage import open_database
@@ -46,6 +46,14 @@ def source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Settings, s
     return settings, token, assessment_id
 
 
+def _finished(services: Services, job_id: str) -> JobStatus:
+    deadline = time.monotonic() + 300
+    while (status := services.jobs.status(job_id)).state in (JobState.QUEUED, JobState.RUNNING):
+        assert time.monotonic() < deadline, status
+        time.sleep(0.1)
+    return status
+
+
 def test_cli_and_api_project_alike(source: tuple[Settings, str, str]) -> None:
     settings, token, assessment_id = source
     result = CliRunner().invoke(cli, ["project", assessment_id, "--to", "nist-csf-2.0",
@@ -63,8 +71,14 @@ def test_cli_and_api_project_alike(source: tuple[Settings, str, str]) -> None:
     with TestClient(create_app(settings, embedder=FakeEmbedder())) as client:
         url = f"/workspaces/qa/assessments/{assessment_id}/projections"
         response = client.post(url, json={"to": "nist-csf-2.0"}, headers=auth(token))
-        assert response.status_code == 201, response.text
-        body = response.json()
+        assert response.status_code == 202, response.text
+        job = _finished(client.app.state.services, response.json()["id"])  # type: ignore[attr-defined]
+        assert (job.state, job.name) == (JobState.DONE, "projection"), job
+        shown = client.get(f"/jobs/{job.id}", headers=auth(token)).json()
+        assert (shown["state"], shown["result"]) == ("done", job.result)
+        body = client.get(f"/workspaces/qa/assessments/{job.result}/projection",
+                          headers=auth(token)).json()
+        assert body["assessment_id"] == job.result
         assert {r["ref_id"]: r["level"] for r in body["results"]} == {
             ref: r["level"] for ref, r in rows.items()}
         report = client.get(f"/workspaces/qa/assessments/{body['assessment_id']}/report",
@@ -86,21 +100,29 @@ def test_the_ui_projects_and_shows_the_coverage(source: tuple[Settings, str, str
         base = f"/w/qa/assessments/{assessment_id}"
         form = client.get(f"{base}/project")
         assert form.status_code == 200 and 'value="nist-csf-2.0"' in form.text
-        done = client.post(f"{base}/projections", data={"to": "nist-csf-2.0", "csrf_token": csrf},
-                           follow_redirects=False)
-        assert done.status_code == 303, done.text
-        coverage = client.get(done.headers["location"])
+        started = client.post(f"{base}/projections",
+                              data={"to": "nist-csf-2.0", "csrf_token": csrf},
+                              follow_redirects=False)
+        assert started.status_code == 303, started.text
+        job_page = started.headers["location"]
+        assert "Projection in progress" in client.get(job_page).text
+        services: Services = client.app.state.services  # type: ignore[attr-defined]
+        job = _finished(services, job_page.rsplit("/", 1)[-1])
+        assert job.state == JobState.DONE, job
+        panel = client.get(job_page, headers={"hx-request": "true"}).text
+        link = f"/w/qa/assessments/{job.result}/coverage"
+        assert f'href="{link}"' in panel
+        coverage = client.get(link)
         assert coverage.status_code == 200
         assert "Coverage by theme" in coverage.text and "PR.DS-11" in coverage.text
         assert "iso27001-2022 A.8.13 (equal, level 4, reviewed: overridden" in coverage.text
-        review = client.get(done.headers["location"].removesuffix("/coverage"))
+        review = client.get(link.removesuffix("/coverage"))
         assert ">Coverage</a>" in review.text
         assert "Assess the rest directly" in coverage.text
-        projected = done.headers["location"].removesuffix("/coverage").rsplit("/", 1)[-1]
+        projected = job.result
         rest = client.post("/w/qa/assessments", follow_redirects=False, data={
             "csrf_token": csrf, "framework": "nist-csf-2.0", "resume": projected})
         assert rest.status_code == 303, rest.text
-        services: Services = client.app.state.services  # type: ignore[attr-defined]
         job_id = rest.headers["location"].rsplit("/", 1)[-1]
         deadline = time.monotonic() + 300
         while (status := services.jobs.status(job_id)).state in (JobState.QUEUED,
@@ -108,6 +130,6 @@ def test_the_ui_projects_and_shows_the_coverage(source: tuple[Settings, str, str
             assert time.monotonic() < deadline, status
             time.sleep(0.2)
         assert (status.state, status.result) == (JobState.DONE, projected), status
-        filled = client.get(done.headers["location"]).text
+        filled = client.get(link).text
         assert "Assess the rest directly" not in filled  # nothing remains
         assert "iso27001-2022 A.8.13 (equal, level 4, reviewed: overridden" in filled

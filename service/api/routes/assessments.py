@@ -18,6 +18,7 @@ from service.api.schemas.assessments import (
     AssessmentCreate,
     AssessmentPublic,
     ComparisonPublic,
+    ExportCreate,
     ProjectionCreate,
     ReportPublic,
     ResultPublic,
@@ -28,10 +29,13 @@ from service.api.schemas.jobs import JobPublic
 from service.api.schemas.signatures import SignaturePublic
 from service.domain.export import ExportFormat
 from service.domain.projection import ProjectionReport
+from service.errors import InvalidInputError
 from service.pipeline.assess import AssessmentRequest
 from service.pipeline.export import MEDIA_TYPES, export_assessment, file_kind
+from service.pipeline.export_jobs import start_export_job
 from service.pipeline.history import compare_assessments
-from service.pipeline.projection import project_assessment
+from service.pipeline.projection import load_projection
+from service.pipeline.projection_jobs import start_projection_job
 from service.pipeline.report import build_report, load_assessment
 from service.pipeline.scope import set_scope
 from service.pipeline.signoff import list_signatures
@@ -105,7 +109,14 @@ def export(
     slug: ViewerSlug, assessment_id: str, context: ContextDep, services: ServicesDep,
     fmt: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.XLSX,
 ) -> Response:
-    """The whole assessment as a file to download (``soa``: ISO 27001 only)."""
+    """The whole assessment as a file to download (``soa``: ISO 27001 only).
+
+    Not ``pdf``, which takes too long for a request: ``POST .../exports`` makes it as a job.
+    """
+    if fmt == ExportFormat.PDF:
+        raise InvalidInputError(
+            "a PDF export runs as a job: POST /workspaces/{slug}/assessments/{id}/exports "
+            '{"format": "pdf"}, then download GET /jobs/{job id}/file when it is done')
     data = export_assessment(context, services.registry, assessment_id, slug, fmt)
     kind = file_kind(fmt)
     name = f"assessment-{assessment_id}-{fmt.value}.{kind}"
@@ -113,15 +124,41 @@ def export(
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.post("/{assessment_id}/projections", status_code=201,
-             responses=error_responses(401, 403, 404, 422))
+@router.post("/{assessment_id}/exports", status_code=202,
+             responses=error_responses(401, 404, 422, 503))
+def start_export(
+    slug: ViewerSlug, assessment_id: str, body: ExportCreate, context: ContextDep,
+    services: ServicesDep, user: CurrentUser,
+) -> JobPublic:
+    """Export the assessment as a job, in any format; the file comes from ``GET /jobs/{id}/file``.
+
+    Poll ``GET /jobs/{id}`` until it is done; the file is kept for
+    ``jobs.export_retention_hours``.
+    """
+    job_id = start_export_job(context, services.jobs, assessment_id, slug, body.format,
+                              user.name)
+    return JobPublic.of(services.jobs.status(job_id))
+
+
+@router.post("/{assessment_id}/projections", status_code=202,
+             responses=error_responses(401, 403, 404, 422, 503))
 def create_projection(
     slug: AssessorSlug, assessment_id: str, body: ProjectionCreate, context: ContextDep,
     services: ServicesDep, user: CurrentUser,
-) -> ProjectionReport:
-    """A new assessment of ``to`` carried from this one, each carried result checked.
+) -> JobPublic:
+    """Carry this assessment onto ``to`` as a job: a new assessment, each carried result checked.
 
-    Runs within the request (it scores only the carried requirements).
+    Poll ``GET /jobs/{id}``; its ``result`` is the projected assessment's id, whose
+    ``GET .../projection`` shows what was carried.
     """
-    return project_assessment(context, services.registry, assessment_id, slug, body.to,
-                              services.scoring_llm(), user.name)
+    job_id = start_projection_job(context, services.registry, services.jobs, assessment_id,
+                                  slug, body.to, user.name)
+    return JobPublic.of(services.jobs.status(job_id))
+
+
+@router.get("/{assessment_id}/projection", responses=ERRORS)
+def get_projection(
+    slug: ViewerSlug, assessment_id: str, context: ContextDep, services: ServicesDep
+) -> ProjectionReport:
+    """A projected assessment: every target requirement, disagreements first, and coverage."""
+    return load_projection(context, services.registry, assessment_id, slug)

@@ -16,6 +16,7 @@ from service.domain.assessment import (
     RationaleSource,
 )
 from service.domain.catalog import FacetKind
+from service.domain.export import ExportFormat
 from service.domain.history import AssessmentComparison, AssessmentSide
 from service.domain.report import Report
 from service.domain.scope import SCOPE_MAX_CHARS
@@ -116,6 +117,12 @@ class ComparisonPublic(AssessmentComparison):
 
     a: SidePublic
     b: SidePublic
+
+
+class ExportCreate(BaseModel):
+    """Export this assessment as a job; download the file from ``GET /jobs/{id}/file``."""
+
+    format: ExportFormat = Field(default=ExportFormat.XLSX, examples=["pdf"])
 
 
 class ProjectionCreate(BaseModel):

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from service.domain.access import Role
-from service.pipeline.projection import load_projection, project_assessment
+from service.pipeline.projection import load_projection
+from service.pipeline.projection_jobs import start_projection_job
 from service.web.assessment_view import load_view
 from service.web.deps import AccessDep, ChangeDep, ServicesDep
 from service.web.errors import WebRoute
@@ -37,12 +38,11 @@ def project(
     assessment_id: str, access: ChangeDep, svc: ServicesDep,
     to: Annotated[str, Form(max_length=100)],
 ) -> RedirectResponse:
-    """Carry the assessment onto ``to`` (within the request), then show the coverage."""
+    """Carry the assessment onto ``to`` as a job; its progress page links to the coverage."""
     access.require(Role.ASSESSOR)
-    projection = project_assessment(svc.context, svc.registry, assessment_id, access.workspace,
-                                    to, svc.scoring_llm(), access.user.name)
-    return RedirectResponse(
-        f"/w/{access.workspace}/assessments/{projection.assessment_id}/coverage", status_code=303)
+    job_id = start_projection_job(svc.context, svc.registry, svc.jobs, assessment_id,
+                                  access.workspace, to, access.user.name)
+    return RedirectResponse(f"/w/{access.workspace}/jobs/{job_id}", status_code=303)
 
 
 @router.get(ASSESSMENT + "/coverage", include_in_schema=False)

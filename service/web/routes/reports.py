@@ -1,17 +1,26 @@
-"""The gap report, the dashboard and the exports of one assessment."""
+"""The gap report, the dashboard and the exports of one assessment.
+
+An export from the page runs as a job (a PDF takes tens of seconds): the button starts it,
+the job page shows its progress, then offers the file.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from service.domain.export import ExportFormat
+from service.errors import InvalidInputError, NotFoundError
 from service.pipeline.assessment_list import previous_assessment
 from service.pipeline.export import MEDIA_TYPES, export_assessment, file_kind
+from service.pipeline.export_jobs import export_file as stored_export
+from service.pipeline.export_jobs import start_export_job
 from service.pipeline.history import compare_assessments
 from service.pipeline.report import build_report
 from service.web.assessment_view import load_view
-from service.web.deps import AccessDep, ServicesDep
+from service.web.deps import AccessDep, ChangeDep, ServicesDep
 from service.web.errors import WebRoute
 from service.web.render import page
 from service.web.summaries import group_gaps, review_progress
@@ -66,9 +75,33 @@ def dashboard(
 @router.get(ASSESSMENT + "/export/{fmt}", include_in_schema=False)
 def export_file(assessment_id: str, fmt: ExportFormat, access: AccessDep,
                 svc: ServicesDep) -> Response:
-    """The assessment as a file to download, in one of the export formats."""
+    """The assessment as a file to download, in a quick format (a PDF is made by a job)."""
+    if fmt == ExportFormat.PDF:
+        raise InvalidInputError("a PDF export is made in the background: use the PDF button "
+                                "of the assessment's page")
     data = export_assessment(svc.context, svc.registry, assessment_id, access.workspace, fmt)
     kind = file_kind(fmt)
     name = f"assessment-{assessment_id}-{fmt.value}.{kind}"
     return Response(data, media_type=MEDIA_TYPES[kind],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post(ASSESSMENT + "/exports", include_in_schema=False)
+def start_export(
+    assessment_id: str, access: ChangeDep, svc: ServicesDep,
+    fmt: Annotated[ExportFormat, Form(alias="format")],
+) -> RedirectResponse:
+    """Export the assessment as a job, then show its progress and, when done, the file."""
+    job_id = start_export_job(svc.context, svc.jobs, assessment_id, access.workspace, fmt,
+                              access.user.name)
+    return RedirectResponse(f"/w/{access.workspace}/jobs/{job_id}", status_code=303)
+
+
+@router.get("/w/{workspace}/jobs/{job_id}/file", include_in_schema=False)
+def job_file(job_id: str, access: AccessDep, svc: ServicesDep) -> FileResponse:
+    """The file a finished export job of this workspace made."""
+    status = svc.jobs.status(job_id)
+    if status.scope != access.workspace:
+        raise NotFoundError(f"no job '{job_id}' in workspace '{access.workspace}'")
+    made = stored_export(svc.context, status)
+    return FileResponse(made.path, media_type=made.media_type, filename=made.name)
