@@ -281,6 +281,8 @@ def test_a_projection_exports_its_provenance_in_every_format(
     run_export(target, "pdf", tmp_path / "p.pdf")
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in
                                          PdfReader(tmp_path / "p.pdf").pages))
+    # a table cell may wrap an assessment id at one of its hyphens
+    text = re.sub(r"- (?=[0-9a-f]{4})", "-", text)
     assert f"Projected from {source}" in text
     assert f"crosswalk {crosswalk} version {version}" in text
     assert "iso27001-2022 A.5.16 (intersect, level 5, reviewed: overridden" in text
