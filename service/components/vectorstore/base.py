@@ -25,6 +25,10 @@ class VectorStore(Protocol):
         """Remove a document's chunks and their sentences, except the chunk ids in ``keep``."""
         ...
 
+    def reassign(self, workspace: str, document_id: str, prefix: str, owner: str) -> None:
+        """Give the document's chunks of ``prefix``, and their sentences, to ``owner``."""
+        ...
+
     def query(
         self,
         workspace: str,

@@ -153,6 +153,19 @@ class ChromaStore:
             for part in _batches(stale):
                 collection.delete(ids=stale[part])
 
+    def reassign(self, workspace: str, document_id: str, prefix: str, owner: str) -> None:
+        """Give the document's chunks of ``prefix``, and their sentences, to ``owner``."""
+        for collection, key in ((self._chunks(workspace), None),
+                                (self._sentences(workspace), "chunk_id")):
+            found = collection.get(where={"document_id": document_id}, include=["metadatas"])
+            ids, metas = [], []
+            for record_id, meta in zip(found["ids"], found["metadatas"] or [], strict=True):
+                if (record_id if key is None else str(meta[key])).startswith(prefix):
+                    ids.append(record_id)
+                    metas.append({**meta, "document_id": owner})
+            for part in _batches(ids):
+                collection.update(ids=ids[part], metadatas=metas[part])  # type: ignore[arg-type]
+
     def query(
         self,
         workspace: str,
