@@ -70,8 +70,11 @@ class VectorStore(Protocol):
         """The workspaces the store holds vectors for."""
         ...
 
-    def chunk_owners(self, workspace: str) -> dict[str, str]:
-        """Every chunk id the workspace holds (as chunk or sentence), with its document id."""
+    def chunk_owners(self, workspace: str, page: int = 1000) -> dict[str, str]:
+        """Every chunk id the workspace holds (as chunk or sentence), with its document id.
+
+        Read from the store ``page`` records at a time.
+        """
         ...
 
     def delete_chunks(self, workspace: str, chunk_ids: list[str]) -> None:
