@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import delete
 from typer.testing import CliRunner
 
@@ -45,6 +46,7 @@ from service.settings import Settings
 from service.web.passages import cited_passages
 from tests.api_helpers import Api, api_settings
 from tests.assessments import proposal
+from tests.web_helpers import sign_in
 
 pytestmark = pytest.mark.integration
 pytest_plugins = ["tests.databases"]
@@ -236,3 +238,33 @@ def test_the_api_opens_a_superseded_passage_and_its_original(
         assert hits["results"] and all("second region" in h["text"] for h in hits["results"])
         assert api.call("GET", f"/workspaces/{WS}/documents/{document}/original?version=7"
                         ).status_code == 404
+
+
+def test_the_requirement_page_shows_the_superseded_passage_and_opens_its_original(
+    web: tuple[TestClient, dict[str, str]], registry: CatalogRegistry,
+) -> None:
+    client, tokens = web
+    csrf = sign_in(client, tokens["axel"])
+    headers = {"X-CSRF-Token": csrf, "Accept": "application/json"}
+
+    def upload(text: str) -> str:
+        done = client.post("/w/qa/documents/upload", headers=headers,
+                           files={"file": ("backup.md", text.encode())})
+        assert done.status_code == 200 and done.json()["status"] == "indexed", done.text
+        return str(done.json()["id"])
+
+    document = upload(OLD)
+    context: PipelineContext = client.app.state.services.context  # type: ignore[attr-defined]
+    assessment, chunk_id = cite(context, registry)
+    assert upload(NEW) == document
+    today = datetime.now(UTC).date().isoformat()
+    page = client.get(f"/w/qa/assessments/{assessment}/r/{REF}")
+    assert page.status_code == 200
+    assert f"superseded on {today} by version 2" in page.text
+    assert "copied offsite every night" in page.text
+    link = f"/w/qa/documents/{document}/original?version=1"
+    assert link.replace("&", "&amp;") in page.text
+    assert client.get(link).text == OLD
+    assert client.get(f"/w/qa/documents/{document}/original").text == NEW
+    passage = client.get(f"/w/qa/passages/{chunk_id}")
+    assert f"superseded on {today} by version 2" in passage.text
