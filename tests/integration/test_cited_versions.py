@@ -11,25 +11,28 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from typer.testing import CliRunner
 
 from service.cli import app as cli
 from service.components.catalog import CatalogRegistry, build_registry
 from service.components.embedding import FakeEmbedder
 from service.composition import build_context
-from service.db import AssessmentRow, ProposalRow, SignatureRow
+from service.db import AssessmentRow, DocumentRow, ProposalRow, SignatureRow
 from service.db.reviews import find_proposal
+from service.db.tables import utcnow
 from service.db.workspaces import get_or_create_workspace
 from service.domain.assessment import Citation, Proposal
 from service.domain.evidence import Chunk
 from service.domain.review import ReviewAction
 from service.errors import NotFoundError
+from service.pipeline import ingest as ingest_module
 from service.pipeline.context import PipelineContext
 from service.pipeline.documents import (
     document_versions,
@@ -38,7 +41,7 @@ from service.pipeline.documents import (
     workspace_documents,
 )
 from service.pipeline.ingest import Ingestor
-from service.pipeline.ingest_reconcile import reconcile
+from service.pipeline.ingest_reconcile import Reconciled, reconcile
 from service.pipeline.retrieve import RetrievalParams, Retriever
 from service.pipeline.review import ReviewDecision, review_proposal
 from service.pipeline.search import search
@@ -268,3 +271,35 @@ def test_the_requirement_page_shows_the_superseded_passage_and_opens_its_origina
     assert client.get(f"/w/qa/documents/{document}/original").text == NEW
     passage = client.get(f"/w/qa/passages/{chunk_id}")
     assert f"superseded on {today} by version 2" in passage.text
+
+
+def test_a_kill_between_the_commit_and_the_clean_up_keeps_the_cited_version(
+    make: Maker, tmp_path: Path, registry: CatalogRegistry, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    context = make()
+    document = ingest(context, tmp_path, OLD)
+    _assessment, old_chunk = cite(context, registry)
+
+    settle, calls = ingest_module.settle_chunks, []
+
+    def killed_after_the_commit(*args: Any) -> None:
+        calls.append(args)
+        if len(calls) > 1:  # the claim's clean-up ran; the one after the commit dies
+            raise RuntimeError("killed")
+        settle(*args)
+
+    monkeypatch.setattr(ingest_module, "settle_chunks", killed_after_the_commit)
+    path = tmp_path / "again-backup.md"
+    path.write_text(NEW)
+    with pytest.raises(RuntimeError, match="killed"):
+        Ingestor(context, WS).ingest(path, "backup.md")
+    monkeypatch.undo()
+    with context.sessions() as session:  # the dead process's lease lapses
+        session.execute(update(DocumentRow).values(lease_expires_at=utcnow() - timedelta(1)))
+        session.commit()
+    assert reconcile(make()).leases_cleared == 1
+    assert "offsite" in read_passage(context, WS, old_chunk)[0].text
+    assert [(v.version, v.state) for v in document_versions(context, WS, document)] == [
+        (1, "superseded"), (2, "current")]
+    assert all("second region" in c.text for c in shown_chunks(context))
+    assert reconcile(make()) == Reconciled()
