@@ -45,6 +45,7 @@ from service.pipeline.ingest_reconcile import Reconciled, reconcile
 from service.pipeline.retrieve import RetrievalParams, Retriever
 from service.pipeline.review import ReviewDecision, review_proposal
 from service.pipeline.search import search
+from service.pipeline.versions import settle_chunks
 from service.settings import Settings
 from service.web.passages import cited_passages
 from tests.api_helpers import Api, api_settings
@@ -280,13 +281,13 @@ def test_a_kill_between_the_commit_and_the_clean_up_keeps_the_cited_version(
     document = ingest(context, tmp_path, OLD)
     _assessment, old_chunk = cite(context, registry)
 
-    settle, calls = ingest_module.settle_chunks, []
+    calls: list[tuple[Any, ...]] = []
 
     def killed_after_the_commit(*args: Any) -> None:
         calls.append(args)
         if len(calls) > 1:  # the claim's clean-up ran; the one after the commit dies
             raise RuntimeError("killed")
-        settle(*args)
+        settle_chunks(*args)
 
     monkeypatch.setattr(ingest_module, "settle_chunks", killed_after_the_commit)
     path = tmp_path / "again-backup.md"
