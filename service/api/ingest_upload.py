@@ -20,6 +20,7 @@ def document_public(document: DocumentInfo) -> DocumentPublic:
         id=document.id, document=document.name, type=document.doc_type, pages=document.pages,
         chunks=document.chunks, size=document.size_bytes, sha256=document.sha256,
         created_at=document.created_at, updated_at=document.updated_at,
+        version=document.version,
     )
 
 

@@ -226,7 +226,8 @@ def test_the_api_opens_a_superseded_passage_and_its_original(
                           files={"file": ("backup.md", OLD.encode())})["document"]["id"]
         context = api.services.context
         _assessment, chunk_id = cite(context, registry)
-        assert api.upload(WS, new).status_code == 201
+        replaced = api.upload(WS, new)
+        assert replaced.status_code == 201 and replaced.json()["document"]["version"] == 2
         passage = api.ok("GET", f"/workspaces/{WS}/passages/{chunk_id}")
         today = datetime.now(UTC).date().isoformat()
         assert "offsite" in passage["text"]

@@ -21,6 +21,8 @@ class DocumentPublic(BaseModel):
     sha256: str
     created_at: UtcDatetime
     updated_at: UtcDatetime
+    version: int = Field(description="1 for the first upload of the name, then one more for "
+                         "each replacement")
 
 
 class DocumentVersionPublic(BaseModel):
