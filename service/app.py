@@ -21,6 +21,7 @@ from service.api.routes import (
     frameworks,
     health,
     jobs,
+    passages,
     proposals,
     search,
     signatures,
@@ -32,7 +33,7 @@ from service.settings import Settings
 API_ROUTERS: tuple[APIRouter, ...] = (
     health.router, documents.router, search.router, assessments.router, proposals.router,
     jobs.router, frameworks.router, audit.router, admin.router, chat.router,
-    signatures.router,
+    signatures.router, passages.router,
 )
 WEB_PACKAGE = "service.web"
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from service.api.schemas.documents import DocumentPublic, UploadPublic
-from service.domain.document import DocumentInfo
+from urllib.parse import quote
+
+from service.api.schemas.documents import DocumentPublic, DocumentVersionPublic, UploadPublic
+from service.domain.document import CURRENT, DocumentInfo, DocumentVersion
 from service.errors import RejectedFileError
 from service.pipeline.context import PipelineContext
 from service.pipeline.documents import find_document
@@ -18,6 +20,20 @@ def document_public(document: DocumentInfo) -> DocumentPublic:
         id=document.id, document=document.name, type=document.doc_type, pages=document.pages,
         chunks=document.chunks, size=document.size_bytes, sha256=document.sha256,
         created_at=document.created_at, updated_at=document.updated_at,
+        version=document.version,
+    )
+
+
+def version_public(slug: str, version: DocumentVersion) -> DocumentVersionPublic:
+    """A document's version as the API shows it, with the path of its original."""
+    original = f"/workspaces/{slug}/documents/{quote(version.document_id, safe='')}/original"
+    return DocumentVersionPublic(
+        document_id=version.document_id, document=version.name, version=version.version,
+        state=version.state, note=version.note, sha256=version.sha256, type=version.doc_type,
+        pages=version.pages, chunks=version.chunks, size=version.size_bytes,
+        indexed_at=version.indexed_at, retired_at=version.retired_at,
+        superseded_by=version.superseded_by,
+        original=original if version.state == CURRENT else f"{original}?version={version.version}",
     )
 
 

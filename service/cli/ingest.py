@@ -12,10 +12,15 @@ from rich.table import Table
 from service.cli.access import cli_actor
 from service.cli.options import JsonOpt, WorkspaceOpt, open_context
 from service.cli.output import EXIT_FAILED, emit_json, stderr, stdout, with_errors
-from service.pipeline.documents import delete_document, workspace_documents
+from service.pipeline.documents import (
+    delete_document,
+    document_versions,
+    workspace_documents,
+)
 from service.pipeline.ingest import Ingestor, IngestOutcome, expand_paths
 from service.pipeline.ingest_lease import BeingIngestedError
 from service.pipeline.ingest_reconcile import reconcile
+from service.pipeline.originals import originals_dir
 from service.pipeline.search import search as search_chunks
 
 app = typer.Typer()
@@ -134,6 +139,31 @@ def list_command(workspace: WorkspaceOpt = "default", json_out: JsonOpt = False)
     for r in rows:
         table.add_row(str(r["id"]), str(r["document"]), str(r["type"]), str(r["pages"] or ""),
                       str(r["chunks"]))
+    stdout.print(table)
+
+
+@documents.command("versions")
+@with_errors
+def versions_command(
+    document_id: Annotated[str, typer.Argument(help="The document's id.")],
+    workspace: WorkspaceOpt = "default",
+    json_out: JsonOpt = False,
+) -> None:
+    """The versions kept because reviewed or signed proposals cite them, then the current one."""
+    context = open_context(workspace)
+    rows = [
+        {"version": v.version, "state": v.state, "note": v.note, "document": v.name,
+         "sha256": v.sha256, "chunks": v.chunks,
+         "original": str(originals_dir(context) / v.stored_path)}
+        for v in document_versions(context, workspace, document_id)
+    ]
+    if json_out:
+        emit_json({"document_id": document_id, "versions": rows})
+        return
+    table = Table("version", "state", "document", "sha256", "original")
+    for r in rows:
+        table.add_row(str(r["version"]), str(r["note"] or r["state"]), str(r["document"]),
+                      str(r["sha256"])[:12], str(r["original"]))
     stdout.print(table)
 
 

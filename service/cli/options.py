@@ -9,7 +9,7 @@ import typer
 
 from service.cli.access import assessment_workspace
 from service.composition import build_context
-from service.datadir import refuse_if_served
+from service.datadir import hold_for_writing
 from service.domain.access import Role
 from service.domain.workspace import validate_slug
 from service.pipeline.context import PipelineContext
@@ -51,7 +51,11 @@ def open_assessment_context(
 
 
 def writable_settings() -> Settings:
-    """The settings of a command that writes the data dir; refused while it is served."""
+    """The settings of a command that writes the data dir; refused while it is served.
+
+    The command then shares the serve lock until it ends, so `assay serve` cannot start
+    meanwhile.
+    """
     settings = get_settings()
-    refuse_if_served(settings)
+    hold_for_writing(settings)
     return settings

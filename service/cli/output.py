@@ -11,6 +11,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from service.datadir import release_writing
 from service.errors import AssayError, InvalidInputError
 
 EXIT_FAILED = 1
@@ -35,7 +36,10 @@ def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
 
 
 def with_errors(function: Callable[P, R]) -> Callable[P, R]:
-    """Decorate a command so that expected failures become a message and an exit code."""
+    """Decorate a command so that expected failures become a message and an exit code.
+
+    A write command's share of the serve lock is held until the command ends.
+    """
 
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -47,5 +51,7 @@ def with_errors(function: Callable[P, R]) -> Callable[P, R]:
             fail(error.message)
         except ValidationError as error:
             fail(f"invalid settings: {error}", EXIT_USAGE)
+        finally:
+            release_writing()
 
     return wrapper

@@ -12,7 +12,7 @@ from service.cli.access import AsOpt
 from service.cli.options import JsonOpt, open_assessment_context
 from service.cli.output import emit_json, stderr, stdout, with_errors
 from service.composition import build_llm, build_registry
-from service.datadir import refuse_if_served
+from service.datadir import hold_for_writing
 from service.domain.access import Role
 from service.domain.projection import ProjectionReport
 from service.pipeline.projection import project_assessment
@@ -58,7 +58,7 @@ def project(
 ) -> None:
     """A new assessment of another framework, carried through the crosswalks and checked."""
     context, workspace, actor = open_assessment_context(assessment_id, as_user, Role.ASSESSOR)
-    refuse_if_served(context.settings)
+    hold_for_writing(context.settings)
     registry = build_registry(context.settings)
     llm = None
     if needs_llm(context.settings.scoring):

@@ -12,6 +12,7 @@ from service.db.review_tables import AuditEventRow, AuditHeadRow, ReviewRow
 from service.db.sessions import UnitOfWork, pool_timeout_as_busy
 from service.db.signature_tables import SignatureRow
 from service.db.tables import AssessmentRow, DocumentRow, ProposalRow, WorkspaceRow
+from service.db.version_tables import DocumentVersionRow
 
 __all__ = [
     "ApiTokenRow",
@@ -20,6 +21,7 @@ __all__ = [
     "AuditHeadRow",
     "ConversationRow",
     "DocumentRow",
+    "DocumentVersionRow",
     "Engine",
     "JobRow",
     "MembershipRow",

@@ -14,6 +14,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service.db.document_versions import count_version_references
 from service.db.tables import READY, DocumentRow
 
 
@@ -46,10 +47,11 @@ def list_documents(session: Session, workspace_id: int) -> Sequence[DocumentRow]
 
 
 def count_references(session: Session, stored_path: str) -> int:
-    """How many documents, in any workspace and state, keep their original at this path."""
-    return session.scalar(
+    """How many documents, in any workspace and state, or kept versions use this original."""
+    rows = session.scalar(
         select(func.count()).select_from(DocumentRow).where(DocumentRow.stored_path == stored_path)
     ) or 0
+    return rows + count_version_references(session, stored_path)
 
 
 def insert_pending(session: Session, row: DocumentRow) -> bool:

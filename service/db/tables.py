@@ -64,6 +64,8 @@ class DocumentRow(Base):
     chunks: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # 1 for the first upload under this name, one more for each replacement
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # "pending" until its vectors are stored; only "ready" documents are ever shown
     state: Mapped[str] = mapped_column(String(10), default=READY, server_default=READY)
     # set while an ingest writes this document (new, or replacing it): who, and until when

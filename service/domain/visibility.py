@@ -2,7 +2,9 @@
 
 A chunk's id is ``<document id>:<first 12 hex of the content hash>:<index>``, so the version
 a chunk belongs to is in its id. Chunks of a pending document, of a replacement still being
-written, or left behind by a killed ingest are never shown.
+written, or left behind by a killed ingest are never shown. Nor are those of a version kept
+for the proposals that cite it (replaced or deleted): the store holds them under the
+version's own owner id (``retained_owner``), which no query asks for.
 """
 
 from __future__ import annotations
@@ -13,6 +15,17 @@ from dataclasses import dataclass
 def chunk_prefix(document_id: str, sha256: str) -> str:
     """The start of every chunk id of this version of the document."""
     return f"{document_id}:{sha256[:12]}:"
+
+
+def retained_owner(document_id: str, sha256: str) -> str:
+    """The owner id in the store of a kept (superseded or deleted) version's chunks."""
+    return f"{document_id}@{sha256[:12]}"
+
+
+def version_of(chunk_id: str) -> tuple[str, str] | None:
+    """The document id and the content hash's first 12 hex digits of a chunk id, if it is one."""
+    parts = chunk_id.rsplit(":", 2)
+    return (parts[0], parts[1]) if len(parts) == 3 else None
 
 
 def chunk_id(document_id: str, sha256: str, index: int) -> str:

@@ -19,8 +19,10 @@ from datetime import date
 from service.components.catalog import CatalogRegistry
 from service.components.llm import LLM
 from service.db import Session
-from service.db.jobs import live_jobs
+from service.db.assessment_status import change_status
+from service.db.jobs import expired_jobs, live_jobs
 from service.db.tables import utcnow
+from service.domain.assessment import AssessmentStatus
 from service.domain.jobs import JobControl, JobHandler, JobParams, JobRunner
 from service.domain.scope import scope_statement
 from service.errors import AssayError, ConflictError, InvalidInputError
@@ -30,6 +32,7 @@ from service.pipeline.assess import (
     run_assessment,
     select_requirements,
 )
+from service.pipeline.audit import SYSTEM_ACTOR, record, workspace_target
 from service.pipeline.context import PipelineContext
 from service.pipeline.rationales import pending_count, write_rationales
 from service.pipeline.review import open_assessment
@@ -50,6 +53,33 @@ def check_not_held(session: Session, workspace: str, assessment_id: str) -> None
         if job.params.get("assessment_id") == assessment_id:
             raise ConflictError(f"assessment '{assessment_id}' is still being run by job "
                                 f"'{job.id}' ({job.state}); wait for it or cancel it first")
+
+
+def interrupt_lapsed(context: PipelineContext) -> int:
+    """Mark interrupted each "running" assessment whose job's holder let its lease lapse.
+
+    Never one that a live job holds (queued, or running under a live lease: another process
+    may run it, or a reaper may have queued it again). A run of ``assay assess`` holds no job
+    and no lease, so it is never marked here. Returns how many were marked.
+    """
+    marked = 0
+    with context.sessions() as session:
+        now = utcnow()
+        lapsed = {str(job.params.get("assessment_id")): job for job in expired_jobs(session, now)
+                  if job.kind == KIND}
+        for assessment_id, job in lapsed.items():
+            live = [j.id for j in live_jobs(session, KIND, job.scope, now)
+                    if j.params.get("assessment_id") == assessment_id]
+            if live or not change_status(session, assessment_id, AssessmentStatus.RUNNING,
+                                         AssessmentStatus.INTERRUPTED):
+                continue
+            record(session, SYSTEM_ACTOR, "assessment.interrupted",
+                   workspace_target(str(job.scope), f"assessment:{assessment_id}"), None,
+                   {"status": AssessmentStatus.INTERRUPTED.value, "job": job.id},
+                   reason=f"the lease of job {job.id} (held by {job.lease_holder}) expired")
+            session.commit()
+            marked += 1
+    return marked
 
 
 def check_request(registry: CatalogRegistry, session: Session, request: AssessmentRequest) -> None:

@@ -8,16 +8,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from service.db import DocumentRow
-from service.db.documents import count_references, get_document, list_documents, take_lease
+from service.db.documents import get_document, list_documents, take_lease
 from service.db.tables import utcnow
 from service.db.workspaces import get_workspace
-from service.domain.document import DocumentInfo
+from service.domain.document import CURRENT, DELETED, DocumentInfo, DocumentVersion
+from service.domain.evidence import Chunk
+from service.domain.visibility import chunk_prefix
 from service.errors import NotFoundError
 from service.pipeline.audit import SYSTEM_ACTOR, record, workspace_target
 from service.pipeline.context import PipelineContext
-from service.pipeline.ingest import ORIGINALS, document_facts
+from service.pipeline.ingest import document_facts
 from service.pipeline.ingest_lease import BeingIngestedError, lease_until, new_holder
-from service.pipeline.ingest_stages import originals_lock
+from service.pipeline.originals import ORIGINALS, drop_original
+from service.pipeline.versions import (
+    keep_if_cited,
+    kept_versions_of_chunks,
+    settle_chunks,
+    versions_of,
+)
 
 
 def _info(row: DocumentRow) -> DocumentInfo:
@@ -25,6 +33,7 @@ def _info(row: DocumentRow) -> DocumentInfo:
         id=row.id, name=row.display_name, doc_type=row.doc_type, pages=row.pages,
         chunks=row.chunks, size_bytes=row.size_bytes, sha256=row.content_hash,
         created_at=row.created_at, updated_at=row.updated_at, stored_path=row.stored_path,
+        version=row.version,
     )
 
 
@@ -49,18 +58,70 @@ def find_document(context: PipelineContext, workspace: str, document_id: str) ->
         return _info(row)
 
 
-def original_path(context: PipelineContext, document: DocumentInfo) -> Path:
-    """Where the document's original file is stored; NotFoundError if it has gone."""
+def original_path(context: PipelineContext, document: DocumentInfo | DocumentVersion) -> Path:
+    """Where the document's (or version's) original is stored; NotFoundError if it has gone."""
     path = context.settings.data_dir / ORIGINALS / document.stored_path
     if not path.is_file():
-        raise NotFoundError(f"the original file of document '{document.id}' is missing from "
+        name = document.id if isinstance(document, DocumentInfo) else document.document_id
+        raise NotFoundError(f"the original file of document '{name}' is missing from "
                             "the data dir; ingest it again to restore it")
     return path
 
 
-def page_cache(context: PipelineContext) -> Path:
-    """Where the page images of scans are kept (``page_images``), named by content hash."""
-    return context.settings.data_dir / "cache" / "pages"
+def document_versions(
+    context: PipelineContext, workspace: str, document_id: str
+) -> list[DocumentVersion]:
+    """The document's kept versions (cited after a replace or delete), then its current one.
+
+    NotFoundError if the workspace has neither.
+    """
+    with context.sessions() as session:
+        space = get_workspace(session, workspace)
+        found = [] if space is None else versions_of(
+            session, space.id, document_id, get_document(session, space.id, document_id))
+    if not found:
+        raise _missing(workspace, document_id)
+    return found
+
+
+def document_version(
+    context: PipelineContext, workspace: str, document_id: str, version: int
+) -> DocumentVersion:
+    """One version of the document, current or kept; NotFoundError if it is not kept."""
+    for found in document_versions(context, workspace, document_id):
+        if found.version == version:
+            return found
+    raise NotFoundError(f"document '{document_id}' has no version {version} in workspace "
+                        f"'{workspace}' (only versions that reviewed proposals cite are kept)")
+
+
+def read_passage(
+    context: PipelineContext, workspace: str, chunk_id: str
+) -> tuple[Chunk, DocumentVersion]:
+    """A stored passage with the version it belongs to: current, or kept for its citations.
+
+    NotFoundError for a chunk gone (its version was not cited), or not yet shown.
+    """
+    found = context.store.chunks(workspace, [chunk_id])
+    kept = cited_versions(context, workspace, [chunk_id]).get(chunk_id) if found else None
+    if found and kept is not None:
+        return found[0], kept
+    if found:
+        current = document_versions(context, workspace, found[0].document_id)[-1]
+        if current.state == CURRENT and chunk_id.startswith(
+                chunk_prefix(current.document_id, current.sha256)):
+            return found[0], current
+    raise NotFoundError(f"no passage '{chunk_id}' in workspace '{workspace}': its document "
+                        "was replaced or deleted, and no reviewed proposal cited it")
+
+
+def cited_versions(
+    context: PipelineContext, workspace: str, chunk_ids: list[str]
+) -> dict[str, DocumentVersion]:
+    """Of these chunk ids, those of kept (superseded or deleted) versions, with the version."""
+    with context.sessions() as session:
+        space = get_workspace(session, workspace)
+        return {} if space is None else kept_versions_of_chunks(session, space.id, chunk_ids)
 
 
 def delete_document(
@@ -68,10 +129,11 @@ def delete_document(
 ) -> None:
     """Remove a document, its chunks, and its original unless another document shares it.
 
-    The row goes first (under a lease, so no ingest is replacing it meanwhile), then the
-    original if no row of any workspace refers to it any more (counted under the originals
-    lock, which ingests hold from writing an original to committing its row), then its
-    chunks: a kill in between leaves chunks that no row owns, which the reconcile removes.
+    If reviewed or signed proposals cite it, its version is kept instead (marked deleted,
+    out of every search) until nothing cites it. The row goes first (under a lease, so no
+    ingest is replacing it meanwhile), then the original if no row of any workspace refers
+    to it any more, then its chunks: a kill in between leaves chunks that no row owns,
+    which the reconcile removes.
     """
     with context.sessions() as session:
         space = get_workspace(session, workspace)
@@ -82,14 +144,10 @@ def delete_document(
         if not take_lease(session, document_id, new_holder(), now, lease_until(60, now)):
             raise BeingIngestedError(row.display_name)
         stored, content_hash = row.stored_path, row.content_hash
+        keep_if_cited(session, row, DELETED)
         session.delete(row)
         record(session, actor, "document.deleted",
                workspace_target(workspace, f"document:{document_id}"), document_facts(row), None)
         session.commit()
-    originals = context.settings.data_dir / ORIGINALS
-    with originals_lock(originals), context.sessions() as session:
-        if count_references(session, stored) == 0:
-            (originals / stored).unlink(missing_ok=True)
-            for cached in page_cache(context).glob(f"{content_hash}-*.png"):
-                cached.unlink(missing_ok=True)
-    context.store.delete_document(workspace, document_id, keep=set())
+    drop_original(context, stored, content_hash)
+    settle_chunks(context, workspace, document_id, keep=set())

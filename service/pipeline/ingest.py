@@ -22,6 +22,7 @@ from service.db.documents import (
 )
 from service.db.tables import PENDING, READY, utcnow
 from service.db.workspaces import get_or_create_workspace
+from service.domain.document import SUPERSEDED
 from service.domain.evidence import Chunk, DateSource, Passage, Sentence
 from service.domain.visibility import chunk_id
 from service.errors import ConflictError, RejectedFileError
@@ -38,6 +39,7 @@ from service.pipeline.ingest_stages import (
     store_original,
     validate,
 )
+from service.pipeline.originals import ORIGINALS, drop_original
 from service.pipeline.record_dates import (
     chunk_dates,
     find_dates,
@@ -46,9 +48,9 @@ from service.pipeline.record_dates import (
     unique,
 )
 from service.pipeline.screening import is_injection
+from service.pipeline.versions import forget_version, keep_if_cited, settle_chunks
 
 Status = Literal["indexed", "unchanged", "rejected"]
-ORIGINALS = "originals"
 logger = logging.getLogger(__name__)
 
 
@@ -199,8 +201,7 @@ class Ingestor:
                     raise BeingIngestedError(name)
                 session.commit()
             # an expired holder may have left chunks of its own version: they go first
-            self._context.store.delete_document(self._workspace, claim.document_id,
-                                                keep=set(claim.keep))
+            settle_chunks(self._context, self._workspace, claim.document_id, set(claim.keep))
             return claim
         raise BeingIngestedError(name)
 
@@ -243,14 +244,25 @@ class Ingestor:
         self, claim: Claim, name: str, file: ValidatedFile, chunked: ChunkedFile,
         chunks: list[Chunk],
     ) -> None:
-        """Show the new version (one commit), then drop the old one's chunks and the lease."""
+        """Show the new version (one commit), then drop the old one's chunks and the lease.
+
+        The old version is kept in the same commit if reviewed or signed proposals cite it;
+        otherwise its chunks go, and its original unless another document uses it.
+        """
         with originals_lock(self._originals), self._context.sessions() as session:
             store_original(file, self._originals)
             row = held_document(session, claim.document_id, claim.holder)
             if row is None:
                 raise ConflictError(f"{name}: the ingest lost its lease on the document "
                                     "(it took longer than ASSAY_INGEST__LEASE_SECONDS to renew)")
-            before = document_facts(row) if row.state == READY else None
+            replaced = row.state == READY
+            before = document_facts(row) if replaced else None
+            old_original = (row.stored_path, row.content_hash) if replaced else None
+            if replaced and keep_if_cited(session, row, SUPERSEDED, row.version + 1):
+                old_original = None
+            forget_version(session, row.id, file.sha256)
+            if replaced:
+                row.version += 1
             row.state = READY
             row.source_path = str(file.path.resolve())
             row.content_hash = file.sha256
@@ -266,8 +278,10 @@ class Ingestor:
                 before, document_facts(row),
             )
             session.commit()
-        self._context.store.delete_document(
-            self._workspace, claim.document_id, keep={c.chunk_id for c in chunks})
+        settle_chunks(self._context, self._workspace, claim.document_id,
+                      {c.chunk_id for c in chunks})
+        if old_original is not None and old_original[0] != original_name(file):
+            drop_original(self._context, *old_original)
         with self._context.sessions() as session:
             release_lease(session, claim.document_id, claim.holder)
             session.commit()
@@ -285,8 +299,7 @@ class Ingestor:
                 if row is None and document_exists(session, claim.document_id):
                     return
                 keep = frozenset() if row is None else ready_chunk_ids(row)
-            self._context.store.delete_document(self._workspace, claim.document_id,
-                                                keep=set(keep))
+            settle_chunks(self._context, self._workspace, claim.document_id, set(keep))
             with self._context.sessions() as session:
                 row = held_document(session, claim.document_id, claim.holder)
                 if row is not None and row.state == PENDING:
@@ -300,6 +313,6 @@ class Ingestor:
 
 
 def document_facts(row: DocumentRow) -> dict[str, object]:
-    """What the audit log keeps of a document: its name, content hash and size."""
-    return {"document": row.display_name, "sha256": row.content_hash,
+    """What the audit log keeps of a document: its name, version, content hash and size."""
+    return {"document": row.display_name, "version": row.version, "sha256": row.content_hash,
             "size": row.size_bytes, "chunks": row.chunks}

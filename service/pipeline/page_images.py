@@ -17,8 +17,9 @@ from service.components.parsers.page_image import render_page_bounded
 from service.domain.evidence import DocumentType
 from service.errors import NotFoundError
 from service.pipeline.context import PipelineContext
-from service.pipeline.documents import find_document, original_path, page_cache
+from service.pipeline.documents import find_document, original_path
 from service.pipeline.ingest_stages import parse_limits
+from service.pipeline.originals import page_cache
 
 PAGE_IMAGE_SIDE = 1400
 PAGED = {DocumentType.PDF.value, DocumentType.IMAGE.value}

@@ -311,3 +311,15 @@ def test_a_delete_never_unlinks_an_original_a_replacement_is_committing(
     deleting[0].join(60)
     [row] = rows(context)
     assert original_path(context, find_document(context, WS, row.id)).read_text() == NEW_POLICY
+
+
+def test_the_orphan_sweep_reads_the_store_a_page_at_a_time(
+    make: ContextMaker, tmp_path: Path
+) -> None:
+    context = make()
+    for n in range(3):
+        Ingestor(context, WS).ingest(write(tmp_path, f"p{n}.md", POLICY + f"\nPolicy {n}.\n"),
+                                     f"p{n}.md")
+    whole = context.store.chunk_owners(WS, page=100_000)
+    assert len(whole) >= 3
+    assert context.store.chunk_owners(WS, page=2) == whole

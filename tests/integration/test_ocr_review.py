@@ -18,8 +18,9 @@ from PIL import Image
 from service.components.catalog import build_registry
 from service.domain.assessment import FacetStatus, Proposal, ProposalStatus
 from service.pipeline.context import PipelineContext
-from service.pipeline.documents import delete_document, page_cache
+from service.pipeline.documents import delete_document
 from service.pipeline.ingest import Ingestor
+from service.pipeline.originals import page_cache
 from service.pipeline.scoring_setup import build_scorer
 from tests.api_helpers import Api, api_settings
 from tests.conftest import CachingEmbedder, ContextFactory

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from service.components.embedding import FakeEmbedder
-from service.pipeline.ingest import ORIGINALS
+from service.pipeline.originals import ORIGINALS
 from tests.api_helpers import Api, api_settings
 from tests.web_helpers import sign_in
 

@@ -10,8 +10,9 @@ import uvicorn
 from typer.testing import CliRunner, Result
 
 from service.cli import app as cli
-from service.datadir import lock_path, refuse_if_served, serve_lock
+from service.datadir import hold_for_writing, lock_path, release_writing, serve_lock
 from service.errors import ConflictError
+from service.pipeline.ingest import Ingestor, IngestOutcome
 from service.settings import Settings
 
 WRITES = [
@@ -78,8 +79,29 @@ def test_the_lock_is_skipped_in_chroma_server_mode(tmp_path: Path) -> None:
     with serve_lock(served):
         assert lock_path(tmp_path).read_text().strip().isdigit()
         with pytest.raises(ConflictError, match="in use by `assay serve`"):
-            refuse_if_served(served)
-        refuse_if_served(shared)
+            hold_for_writing(served)
+        hold_for_writing(shared)
         with pytest.raises(ConflictError, match="already served"), serve_lock(served):
             pass
-    refuse_if_served(served)
+    hold_for_writing(served)
+    release_writing()
+
+
+def test_a_cli_writer_holds_the_lock_for_its_whole_run(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(data_dir=data_dir)
+    refused: list[str] = []
+    real = Ingestor.ingest
+
+    def ingest_while_serve_starts(self: Ingestor, path: Path, name: str) -> IngestOutcome:
+        with pytest.raises(ConflictError) as error, serve_lock(settings):
+            pass  # `assay serve` starting while the ingest runs
+        refused.append(error.value.message)
+        return real(self, path, name)
+
+    monkeypatch.setattr(Ingestor, "ingest", ingest_while_serve_starts)
+    assert run("ingest", "notes.md").exit_code == 0
+    assert refused and "is being written by a CLI command" in refused[0]
+    with serve_lock(settings):  # the command's share went with it
+        pass

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import shutil
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
 from service.api.deps import AssessorSlug, ContextDep, CurrentUser, ServicesDep, ViewerSlug
 from service.api.errors import error_responses
-from service.api.ingest_upload import document_public, ingest_received
-from service.api.schemas.documents import UPLOAD_BODY, DocumentList, DocumentPublic, UploadPublic
+from service.api.ingest_upload import document_public, ingest_received, version_public
+from service.api.schemas.documents import (
+    UPLOAD_BODY,
+    DocumentList,
+    DocumentPublic,
+    DocumentVersionList,
+    UploadPublic,
+)
 from service.api.schemas.jobs import JobPublic
+from service.domain.document import DocumentInfo, DocumentVersion
 from service.pipeline.documents import (
     delete_document,
+    document_version,
+    document_versions,
     find_document,
     original_path,
     workspace_documents,
@@ -64,14 +74,34 @@ def get_document(slug: ViewerSlug, document_id: str, context: ContextDep) -> Doc
     return document_public(find_document(context, slug, document_id))
 
 
+@router.get("/{document_id}/versions", responses=error_responses(401, 404, 422))
+def list_document_versions(
+    slug: ViewerSlug, document_id: str, context: ContextDep
+) -> DocumentVersionList:
+    """The versions kept because reviewed or signed proposals cite them, then the current one.
+
+    A replaced or deleted document's version is kept (out of search and new assessments)
+    while a reviewed proposal, or one of a signed assessment, quotes it.
+    """
+    return DocumentVersionList(versions=[
+        version_public(slug, v) for v in document_versions(context, slug, document_id)])
+
+
 @router.get(
     "/{document_id}/original", response_class=FileResponse,
     responses={200: {"content": {"application/octet-stream": {}},
                      "description": "The uploaded bytes"}, **error_responses(401, 404, 422)},
 )
-def download_original(slug: ViewerSlug, document_id: str, context: ContextDep) -> FileResponse:
-    """The original file as uploaded."""
-    document = find_document(context, slug, document_id)
+def download_original(
+    slug: ViewerSlug, document_id: str, context: ContextDep,
+    version: Annotated[int | None, Query(ge=1, le=1_000_000,
+                                         description="A kept version; default the current")]
+    = None,
+) -> FileResponse:
+    """The original file as uploaded (of a kept, superseded or deleted, version if asked)."""
+    document: DocumentInfo | DocumentVersion = (
+        find_document(context, slug, document_id) if version is None
+        else document_version(context, slug, document_id, version))
     return FileResponse(original_path(context, document),
                         filename=document.name.rsplit("/", 1)[-1],
                         media_type="application/octet-stream")

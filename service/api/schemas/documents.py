@@ -21,6 +21,43 @@ class DocumentPublic(BaseModel):
     sha256: str
     created_at: UtcDatetime
     updated_at: UtcDatetime
+    version: int = Field(description="1 for the first upload of the name, then one more for "
+                         "each replacement")
+
+
+class DocumentVersionPublic(BaseModel):
+    """A version of a document: its current one, or one kept because reviewed proposals cite it."""
+
+    document_id: str
+    document: str
+    version: int
+    state: Literal["current", "superseded", "deleted"]
+    note: str = Field(description='e.g. "superseded on 2026-12-04 by version 2"; empty if current')
+    sha256: str
+    type: str
+    pages: int | None
+    chunks: int
+    size: int
+    indexed_at: UtcDatetime
+    retired_at: UtcDatetime | None
+    superseded_by: int | None
+    original: str = Field(description="The path that downloads this version's original.")
+
+
+class DocumentVersionList(BaseModel):
+    """A document's kept versions, oldest first, then its current one."""
+
+    versions: list[DocumentVersionPublic]
+
+
+class PassagePublic(BaseModel):
+    """A stored passage, with the version of its document it belongs to."""
+
+    chunk_id: str
+    text: str
+    page: int | None
+    heading: str
+    version: DocumentVersionPublic
 
 
 class DocumentList(BaseModel):

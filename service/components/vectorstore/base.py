@@ -25,6 +25,10 @@ class VectorStore(Protocol):
         """Remove a document's chunks and their sentences, except the chunk ids in ``keep``."""
         ...
 
+    def reassign(self, workspace: str, document_id: str, prefix: str, owner: str) -> None:
+        """Give the document's chunks of ``prefix``, and their sentences, to ``owner``."""
+        ...
+
     def query(
         self,
         workspace: str,
@@ -66,8 +70,11 @@ class VectorStore(Protocol):
         """The workspaces the store holds vectors for."""
         ...
 
-    def chunk_owners(self, workspace: str) -> dict[str, str]:
-        """Every chunk id the workspace holds (as chunk or sentence), with its document id."""
+    def chunk_owners(self, workspace: str, page: int = 1000) -> dict[str, str]:
+        """Every chunk id the workspace holds (as chunk or sentence), with its document id.
+
+        Read from the store ``page`` records at a time.
+        """
         ...
 
     def delete_chunks(self, workspace: str, chunk_ids: list[str]) -> None:

@@ -153,6 +153,19 @@ class ChromaStore:
             for part in _batches(stale):
                 collection.delete(ids=stale[part])
 
+    def reassign(self, workspace: str, document_id: str, prefix: str, owner: str) -> None:
+        """Give the document's chunks of ``prefix``, and their sentences, to ``owner``."""
+        for collection, key in ((self._chunks(workspace), None),
+                                (self._sentences(workspace), "chunk_id")):
+            found = collection.get(where={"document_id": document_id}, include=["metadatas"])
+            ids, metas = [], []
+            for record_id, meta in zip(found["ids"], found["metadatas"] or [], strict=True):
+                if (record_id if key is None else str(meta[key])).startswith(prefix):
+                    ids.append(record_id)
+                    metas.append({**meta, "document_id": owner})
+            for part in _batches(ids):
+                collection.update(ids=ids[part], metadatas=metas[part])  # type: ignore[arg-type]
+
     def query(
         self,
         workspace: str,
@@ -251,15 +264,25 @@ class ChromaStore:
         return sorted({name.removeprefix(prefix) for name in names
                        for prefix in (CHUNKS_PREFIX, SENTENCES_PREFIX) if name.startswith(prefix)})
 
-    def chunk_owners(self, workspace: str) -> dict[str, str]:
-        """Every chunk id held for the workspace (chunks and sentences alike) with its document."""
+    def chunk_owners(self, workspace: str, page: int = BATCH) -> dict[str, str]:
+        """Every chunk id held for the workspace (chunks and sentences alike) with its document.
+
+        Read ``page`` records at a time, never the whole collection in one call. A record
+        written or deleted meanwhile may be missed (it is seen by the next pass), never
+        reported twice with another owner.
+        """
         owners: dict[str, str] = {}
         for collection, owner in ((self._chunks(workspace), None),
                                   (self._sentences(workspace), "chunk_id")):
-            found = collection.get(include=["metadatas"])
-            for record_id, meta in zip(found["ids"], found["metadatas"] or [], strict=True):
-                chunk_id = record_id if owner is None else str(meta[owner])
-                owners[chunk_id] = str(meta["document_id"])
+            offset = 0
+            while True:
+                found = collection.get(include=["metadatas"], limit=page, offset=offset)
+                if not found["ids"]:
+                    break
+                for record_id, meta in zip(found["ids"], found["metadatas"] or [], strict=True):
+                    chunk_id = record_id if owner is None else str(meta[owner])
+                    owners[chunk_id] = str(meta["document_id"])
+                offset += len(found["ids"])
         return owners
 
     def delete_chunks(self, workspace: str, chunk_ids: list[str]) -> None:

@@ -6,14 +6,16 @@ import shutil
 from pathlib import PurePath
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from service.domain.access import Role
+from service.domain.document import DocumentInfo, DocumentVersion
 from service.pipeline.documents import (
     delete_document,
+    document_version,
     find_document,
     original_path,
     workspace_documents,
@@ -67,9 +69,14 @@ async def upload(request: Request, access: ChangeDep, svc: ServicesDep) -> JSONR
 
 
 @router.get("/w/{workspace}/documents/{document_id}/original", include_in_schema=False)
-def original(document_id: str, access: AccessDep, svc: ServicesDep) -> FileResponse:
-    """The original file as it was uploaded."""
-    document = find_document(svc.context, access.workspace, document_id)
+def original(
+    document_id: str, access: AccessDep, svc: ServicesDep,
+    version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+) -> FileResponse:
+    """The original file as it was uploaded; ``version``: a kept (superseded) version's."""
+    document: DocumentInfo | DocumentVersion = (
+        find_document(svc.context, access.workspace, document_id) if version is None
+        else document_version(svc.context, access.workspace, document_id, version))
     media_type, disposition = OPEN_AS.get(document.doc_type, DOWNLOAD)
     return FileResponse(original_path(svc.context, document), media_type=media_type,
                         filename=PurePath(document.name).name,

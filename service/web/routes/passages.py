@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from service.errors import NotFoundError
+from service.pipeline.documents import cited_versions
 from service.web.deps import AccessDep, ServicesDep
 from service.web.errors import WebRoute
 from service.web.highlight import highlight
-from service.web.passages import page_image_url
+from service.web.passages import passage_source
 from service.web.render import page
 
 router = APIRouter(route_class=WebRoute)
@@ -29,10 +29,11 @@ def passage_page(
         raise NotFoundError("That passage is no longer in this workspace: its document was "
                             "deleted or replaced.")
     chunk = found[0]
-    url = f"/w/{access.workspace}/documents/{quote(chunk.document_id, safe='')}/original"
+    kept = cited_versions(svc.context, access.workspace, [chunk.chunk_id]).get(chunk.chunk_id)
+    source = passage_source(access.workspace, chunk, kept)
     return page(request, "passage.html", {
         "access": access, "visitor": access.visitor, "chunk": chunk,
         "segments": highlight(chunk.text, [quote_text] if quote_text else []),
-        "original_url": url + (f"#page={chunk.page}" if chunk.page else ""),
-        "page_image_url": page_image_url(access.workspace, chunk),
+        "original_url": source.original_url, "page_image_url": source.page_image_url,
+        "version_note": source.version_note,
     })
