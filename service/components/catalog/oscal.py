@@ -27,7 +27,6 @@ from service.components.catalog.imported import (
     slugify,
 )
 from service.components.catalog.known_frameworks import (
-    baseline_name,
     sp800_53_facts,
     sp800_53_id,
     sp800_53_revision,
@@ -59,8 +58,9 @@ class OscalPart(_Loose):
 
 
 class OscalSelect(_Loose):
-    """The choices of a selection parameter."""
+    """The choices of a selection parameter; ``one-or-more`` when several may be chosen."""
 
+    how_many: str | None = Field(default=None, alias="how-many")
     choice: tuple[str, ...] = ()
 
 
@@ -162,10 +162,17 @@ def _param_texts(params: Sequence[OscalParam], inherited: dict[str, str]) -> dic
     texts.update({p.id: f"[assignment: {p.label}]" for p in params if p.label})
     for param in params:
         if param.label is None:
-            choices = [_fill(c, texts) for c in (param.select.choice if param.select else ())]
-            texts[param.id] = f"[selection: {'; '.join(choices)}]" if choices else (
-                f"[assignment: {param.id}]")
+            texts[param.id] = _selection_text(param.select, texts) or f"[assignment: {param.id}]"
     return texts
+
+
+def _selection_text(select: OscalSelect | None, texts: dict[str, str]) -> str | None:
+    """``[selection: a; b]``, or ``[selection (one or more): a; b]`` as NIST prints it."""
+    choices = [_fill(c, texts) for c in (select.choice if select else ())]
+    if not choices:
+        return None
+    how_many = f" ({select.how_many.replace('-', ' ')})" if select and select.how_many else ""
+    return f"[selection{how_many}: {'; '.join(choices)}]"
 
 
 def _flatten(part: OscalPart, params: dict[str, str], with_label: bool = True) -> str:
@@ -276,8 +283,9 @@ def oscal_catalog(
     name = profile_title or metadata.title
     revision = sp800_53_revision(metadata.title)
     if revision is not None:
+        selected = sum(node.may_assess for node in walker.nodes)
         info = imported_info(sp800_53_id(revision, profile_title), name, metadata.version,
-                             "NIST", file_name, sp800_53_facts(baseline_name(profile_title)))
+                             "NIST", file_name, sp800_53_facts(profile_title, selected))
     else:
         publisher = next((p.name for p in metadata.parties if p.name), "unknown")
         info = imported_info(slugify(name), name, metadata.version, publisher, file_name)
