@@ -239,3 +239,12 @@ def test_a_tailoring_profile_does_not_take_the_catalog_id() -> None:
     assert sp800_53_id("5", None) == "nist-sp-800-53-rev5"
     assert sp800_53_id("5", "Acme tailoring of NIST SP 800-53") == (
         "nist-sp-800-53-rev5-acme-tailoring-of-nist-sp-800-53")
+
+
+def test_an_older_revision_does_not_get_rev5_facts() -> None:
+    data = _one_control_catalog({"id": "xx-1", "title": "Policy", "parts": [
+        {"name": "statement", "prose": "Write an access control policy and keep it current."}]})
+    data["catalog"]["metadata"]["title"] = "NIST Special Publication 800-53 Revision 4"
+    info = oscal_catalog(data, "rev4.json").framework
+    assert "20 families" not in info.profile.scope
+    assert info.id == "nist-special-publication-800-53-revision-4"

@@ -27,6 +27,7 @@ from service.components.catalog.imported import (
     slugify,
 )
 from service.components.catalog.known_frameworks import (
+    KNOWN_SP800_53_REVISION,
     sp800_53_facts,
     sp800_53_id,
     sp800_53_revision,
@@ -282,7 +283,7 @@ def oscal_catalog(
     metadata = document.metadata
     name = profile_title or metadata.title
     revision = sp800_53_revision(metadata.title)
-    if revision is not None:
+    if revision == KNOWN_SP800_53_REVISION:
         selected = sum(node.may_assess for node in walker.nodes)
         info = imported_info(sp800_53_id(revision, profile_title), name, metadata.version,
                              "NIST", file_name, sp800_53_facts(profile_title, selected))
