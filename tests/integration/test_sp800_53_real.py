@@ -90,6 +90,11 @@ def test_every_item_of_a_long_control_reaches_a_facet(catalog: Catalog) -> None:
     for start in ("Define and document the types of accounts", "Monitor the use of accounts",
                   "Align account management processes with personnel termination"):
         assert start in facets
+    audit_policy = [f.text for f in node(catalog, "AU-1").facets]
+    assert audit_policy[1].startswith("Develop, document, and disseminate to [assignment: "
+                                      "organization-defined personnel or roles]: Procedures")
+    cut = {n.ref_id for n in catalog.requirements if any(f.text.endswith("…") for f in n.facets)}
+    assert cut == {"CP-2", "IR-8", "PL-2", "PM-18"}, "plans of many long parts stay cut"
 
 
 def test_profile_from_metadata_and_known_facts(catalog: Catalog) -> None:

@@ -248,3 +248,19 @@ def test_an_older_revision_does_not_get_rev5_facts() -> None:
     info = oscal_catalog(data, "rev4.json").framework
     assert "20 families" not in info.profile.scope
     assert info.id == "nist-special-publication-800-53-revision-4"
+
+
+def test_an_item_too_long_for_a_facet_is_split_into_its_sub_items() -> None:
+    policy = "a policy that covers " + ", ".join(f"topic {n}" for n in range(55))
+    control = {"id": "xx-1", "title": "Policy and procedures", "parts": [
+        {"name": "statement", "parts": [
+            {"name": "item", "prose": "Develop and share with staff:", "parts": [
+                {"name": "item", "prose": policy + ";"},
+                {"name": "item", "prose": "procedures that carry the policy out."}]},
+            {"name": "item", "prose": "Review the policy and procedures every year."}]}]}
+    node = next(n for n in oscal_catalog(_one_control_catalog(control), "example.json")
+                .requirements if n.ref_id == "xx-1")
+    assert [f.text for f in node.facets] == [
+        f"Develop and share with staff: {policy};",
+        "Develop and share with staff: procedures that carry the policy out.",
+        "Review the policy and procedures every year."]

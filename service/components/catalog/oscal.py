@@ -20,6 +20,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.components.catalog.imported import (
+    FACET_CHARS,
+    MAX_FACETS,
     ImportedNode,
     build_requirements,
     clean,
@@ -183,6 +185,31 @@ def _flatten(part: OscalPart, params: dict[str, str], with_label: bool = True) -
     return clean(" ".join(pieces))
 
 
+def _sub_items(part: OscalPart) -> list[OscalPart]:
+    return [item for item in part.parts if item.name == "item"]
+
+
+def _facet_items(statement: OscalPart, params: dict[str, str]) -> list[str]:
+    """The statement's items as facet texts; an item too long for one facet is split.
+
+    Such an item (AC-1 a: "Develop ... to [roles]: 1. a policy ...; 2. procedures ...") is
+    replaced by its sub-items, each led by the item's own words, while six facets suffice.
+    """
+    pieces = [("", item) for item in _sub_items(statement)]
+
+    def text(piece: tuple[str, OscalPart]) -> str:
+        return clean(f"{piece[0]} {_flatten(piece[1], params, with_label=False)}")
+
+    while True:
+        splittable = [n for n, piece in enumerate(pieces) if len(text(piece)) > FACET_CHARS
+                      and 0 < len(_sub_items(piece[1])) <= MAX_FACETS - len(pieces) + 1]
+        if not splittable:
+            return [text(piece) for piece in pieces]
+        lead, part = pieces[splittable[0]]
+        lead = clean(f"{lead} {_fill(part.prose, params)}")
+        pieces[splittable[0]:splittable[0] + 1] = [(lead, sub) for sub in _sub_items(part)]
+
+
 @dataclass(frozen=True)
 class Selection:
     """The controls a profile takes: those included (None: all) minus those excluded."""
@@ -229,8 +256,7 @@ class _Walker:
         ref_id = _prop(control.props, "label") or control.id
         statement = next((p for p in control.parts if p.name == "statement"), None)
         text = _flatten(statement, params) if statement else ""
-        items = [_flatten(i, params, with_label=False)
-                 for i in (statement.parts if statement else ()) if i.name == "item"]
+        items = _facet_items(statement, params) if statement else []
         aliases = (control.id,) if control.id != ref_id else ()
         start = len(self.nodes)
         for enhancement in control.controls:
