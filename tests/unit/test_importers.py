@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from service.components.catalog import CatalogRegistry, import_framework, read_import_file
+from service.components.catalog.imported import ImportedNode, derive_facets, facet_kind
+from service.components.catalog.known_frameworks import sp800_53_id
 from service.components.catalog.loader import load_imported_catalogs
+from service.components.catalog.oscal import oscal_catalog
 from service.domain.catalog import FacetKind
 from service.errors import CatalogFormatError, ConflictError
 
@@ -193,3 +197,70 @@ def test_profile_applies_to_oscal_catalogs_only() -> None:
 def test_baseline_import_is_stored(tmp_path: Path) -> None:
     catalog = import_framework(SP800_53, registry_for(tmp_path), tmp_path, profile=MODERATE)
     assert load_imported_catalogs(tmp_path) == (catalog,)
+
+
+def _one_control_catalog(control: dict[str, Any]) -> dict[str, Any]:
+    return {"catalog": {"metadata": {"title": "Example controls", "version": "1"},
+                        "groups": [{"id": "xx", "title": "Example family",
+                                    "controls": [control]}]}}
+
+
+def test_one_or_more_selection_reads_as_nist_prints_it() -> None:
+    control = {"id": "xx-1", "title": "Policy", "params": [
+        {"id": "xx-1_prm_1", "select": {"how-many": "one-or-more",
+                                        "choice": ["organization-level", "system-level"]}}],
+        "parts": [{"name": "statement", "prose": "Write a {{ insert: param, xx-1_prm_1 }} "
+                   "policy and keep it current."}]}
+    catalog = oscal_catalog(_one_control_catalog(control), "example.json")
+    summary = next(n for n in catalog.requirements if n.ref_id == "xx-1").summary
+    assert summary == ("Write a [selection (one or more): organization-level; system-level] "
+                       "policy and keep it current.")
+
+
+def test_many_items_are_grouped_evenly_and_none_is_cut() -> None:
+    items = [f"Item {letter} asks for a separate, checkable activity of the control."
+             for letter in "abcdefghijkl"]
+    node = ImportedNode("XX-2", None, "Account handling", "Example", " ".join(items), items)
+    facets = derive_facets(node)
+    assert len(facets) == 6
+    assert [f.text for f in facets] == [" ".join(items[i:i + 2]) for i in range(0, 12, 2)]
+
+
+@pytest.mark.parametrize("text", [
+    "Approve access changes after initial installation of the application.",
+    "Communicate contingency plan changes to key contingency personnel.",
+    "Enforce the revocation of access resulting from changes to attributes based on rules.",
+])
+def test_a_change_named_in_a_control_is_not_an_improvement(text: str) -> None:
+    assert facet_kind(text) is FacetKind.IMPLEMENTATION
+
+
+def test_a_tailoring_profile_does_not_take_the_catalog_id() -> None:
+    assert sp800_53_id("5", None) == "nist-sp-800-53-rev5"
+    assert sp800_53_id("5", "Acme tailoring of NIST SP 800-53") == (
+        "nist-sp-800-53-rev5-acme-tailoring-of-nist-sp-800-53")
+
+
+def test_an_older_revision_does_not_get_rev5_facts() -> None:
+    data = _one_control_catalog({"id": "xx-1", "title": "Policy", "parts": [
+        {"name": "statement", "prose": "Write an access control policy and keep it current."}]})
+    data["catalog"]["metadata"]["title"] = "NIST Special Publication 800-53 Revision 4"
+    info = oscal_catalog(data, "rev4.json").framework
+    assert "20 families" not in info.profile.scope
+    assert info.id == "nist-special-publication-800-53-revision-4"
+
+
+def test_an_item_too_long_for_a_facet_is_split_into_its_sub_items() -> None:
+    policy = "a policy that covers " + ", ".join(f"topic {n}" for n in range(55))
+    control = {"id": "xx-1", "title": "Policy and procedures", "parts": [
+        {"name": "statement", "parts": [
+            {"name": "item", "prose": "Develop and share with staff:", "parts": [
+                {"name": "item", "prose": policy + ";"},
+                {"name": "item", "prose": "procedures that carry the policy out."}]},
+            {"name": "item", "prose": "Review the policy and procedures every year."}]}]}
+    node = next(n for n in oscal_catalog(_one_control_catalog(control), "example.json")
+                .requirements if n.ref_id == "xx-1")
+    assert [f.text for f in node.facets] == [
+        f"Develop and share with staff: {policy};",
+        "Develop and share with staff: procedures that carry the policy out.",
+        "Review the policy and procedures every year."]

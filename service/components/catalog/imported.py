@@ -24,12 +24,12 @@ from service.domain.catalog import (
 from service.errors import CatalogFormatError
 
 MIN_FACETS, MAX_FACETS = 3, 6
-SUMMARY_CHARS, FACET_CHARS = 600, 400
+SUMMARY_CHARS, FACET_CHARS = 600, 600
 DEFAULT_SCALE = "maturity-0-5"
 
 _IMPROVEMENT = re.compile(
     r"\b(improv\w*|lessons? learned|effectiveness)\b"
-    r"|\b(updat|revis|adjust|chang)\w*\b.*\b(after|based on|results?|findings?)\b", re.IGNORECASE)
+    r"|\b(updat|revis|adjust)\w*\b.*\b(after|based on|results?|findings?)\b", re.IGNORECASE)
 _DOCUMENTATION = re.compile(
     r"\b(polic(y|ies)|procedures?|document\w*|defin\w*|develop\w*)\b", re.IGNORECASE
 )
@@ -106,13 +106,31 @@ def _padding(title: str) -> list[tuple[FacetKind, str]]:
     ]
 
 
+def _grouped(texts: Sequence[str], count: int) -> list[str]:
+    """The texts joined into ``count`` runs of consecutive items, as even in size as possible.
+
+    An SP 800-53 control such as AC-2 has twelve items: each facet then carries two, rather
+    than the last one carrying seven and being cut short.
+    """
+    size, extra = divmod(len(texts), count)
+    groups, start = [], 0
+    for index in range(count):
+        end = start + size + (index < extra)
+        groups.append(" ".join(texts[start:end]))
+        start = end
+    return groups
+
+
 def derive_facets(node: ImportedNode) -> tuple[Facet, ...]:
-    """3 to 6 facets: the statement's items, else its sentences, padded with generic ones."""
+    """3 to 6 facets: the statement's items, else its sentences, padded with generic ones.
+
+    More than six items are grouped, consecutive ones together, into six facets.
+    """
     texts = [clean(t) for t in node.items if len(clean(t)) >= 10]
     if not texts:
         texts = [s for s in (clean(p) for p in _SENTENCE_BREAK.split(node.text)) if len(s) >= 10]
     if len(texts) > MAX_FACETS:
-        texts = [*texts[: MAX_FACETS - 1], " ".join(texts[MAX_FACETS - 1 :])]
+        texts = _grouped(texts, MAX_FACETS)
     drafts = [(facet_kind(t), shorten(t, FACET_CHARS)) for t in texts]
     padding = sorted(_padding(node.title), key=lambda pad: pad[0] in {k for k, _ in drafts})
     drafts.extend(padding[: max(0, MIN_FACETS - len(drafts))])

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 
-from service.components.catalog.imported import ImportFacts
+from service.components.catalog.imported import ImportFacts, slugify
 from service.domain.catalog import Nature, Profile, SourceRef
 
 _SP800_53 = re.compile(r"\b800-53\b.*?\b(?:revision|rev\.?)\s*(\d+)", re.IGNORECASE)
 _BASELINE = re.compile(r"\b(LOW|MODERATE|HIGH|PRIVACY)\b")
 
 SP800_53_URL = "https://csrc.nist.gov/pubs/sp/800/53/r5/upd1/final"
+# the facts below are rev5's (20 families, SP 800-53B baselines); an older revision is imported
+# with what its file says
+KNOWN_SP800_53_REVISION = "5"
 
 
 def sp800_53_revision(title: str) -> str | None:
@@ -25,16 +28,34 @@ def sp800_53_revision(title: str) -> str | None:
 
 
 def sp800_53_id(revision: str, profile_title: str | None) -> str:
-    """A short framework id: ``nist-sp-800-53-rev5`` or, for a baseline, ``...-rev5-moderate``."""
+    """A short framework id: ``nist-sp-800-53-rev5``, for a baseline ``...-rev5-moderate``.
+
+    Another profile (an organization's own tailoring) gets its title as a suffix, so that it
+    never takes the id of the whole catalog.
+    """
     base = f"nist-sp-800-53-rev{revision}"
-    baseline = _BASELINE.search(profile_title or "")
-    return f"{base}-{baseline[1].casefold()}" if baseline else base
+    if profile_title is None:
+        return base
+    baseline = _BASELINE.search(profile_title)
+    suffix = baseline[1].casefold() if baseline else slugify(profile_title)[:48].strip("-.")
+    return f"{base}-{suffix}"
 
 
-def sp800_53_facts(baseline: str | None) -> ImportFacts:
-    """Profile and provenance of NIST SP 800-53, optionally narrowed to one baseline."""
-    selection = (f"The {baseline} baseline of SP 800-53B selects the controls imported here. "
-                 if baseline else "")
+def _selection_sentence(profile_title: str | None, selected: int) -> str:
+    if profile_title is None:
+        return ""
+    baseline = baseline_name(profile_title)
+    named = f" ({baseline} baseline of SP 800-53B)" if baseline else ""
+    return (f'Imported through the OSCAL profile "{profile_title}"{named}, which selects '
+            f"{selected} of the catalog's controls and enhancements.")
+
+
+def sp800_53_facts(profile_title: str | None, selected: int) -> ImportFacts:
+    """Profile and provenance of NIST SP 800-53, optionally narrowed by a profile.
+
+    ``selected`` counts the controls and enhancements the profile takes.
+    """
+    selection = _selection_sentence(profile_title, selected)
     return ImportFacts(
         profile=Profile(
             scope=(

@@ -20,6 +20,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.components.catalog.imported import (
+    FACET_CHARS,
+    MAX_FACETS,
     ImportedNode,
     build_requirements,
     clean,
@@ -27,7 +29,7 @@ from service.components.catalog.imported import (
     slugify,
 )
 from service.components.catalog.known_frameworks import (
-    baseline_name,
+    KNOWN_SP800_53_REVISION,
     sp800_53_facts,
     sp800_53_id,
     sp800_53_revision,
@@ -59,8 +61,9 @@ class OscalPart(_Loose):
 
 
 class OscalSelect(_Loose):
-    """The choices of a selection parameter."""
+    """The choices of a selection parameter; ``one-or-more`` when several may be chosen."""
 
+    how_many: str | None = Field(default=None, alias="how-many")
     choice: tuple[str, ...] = ()
 
 
@@ -162,10 +165,17 @@ def _param_texts(params: Sequence[OscalParam], inherited: dict[str, str]) -> dic
     texts.update({p.id: f"[assignment: {p.label}]" for p in params if p.label})
     for param in params:
         if param.label is None:
-            choices = [_fill(c, texts) for c in (param.select.choice if param.select else ())]
-            texts[param.id] = f"[selection: {'; '.join(choices)}]" if choices else (
-                f"[assignment: {param.id}]")
+            texts[param.id] = _selection_text(param.select, texts) or f"[assignment: {param.id}]"
     return texts
+
+
+def _selection_text(select: OscalSelect | None, texts: dict[str, str]) -> str | None:
+    """``[selection: a; b]``, or ``[selection (one or more): a; b]`` as NIST prints it."""
+    choices = [_fill(c, texts) for c in (select.choice if select else ())]
+    if not choices:
+        return None
+    how_many = f" ({select.how_many.replace('-', ' ')})" if select and select.how_many else ""
+    return f"[selection{how_many}: {'; '.join(choices)}]"
 
 
 def _flatten(part: OscalPart, params: dict[str, str], with_label: bool = True) -> str:
@@ -173,6 +183,31 @@ def _flatten(part: OscalPart, params: dict[str, str], with_label: bool = True) -
     pieces = [label or "", _fill(part.prose, params)]
     pieces += [_flatten(item, params) for item in part.parts if item.name == "item"]
     return clean(" ".join(pieces))
+
+
+def _sub_items(part: OscalPart) -> list[OscalPart]:
+    return [item for item in part.parts if item.name == "item"]
+
+
+def _facet_items(statement: OscalPart, params: dict[str, str]) -> list[str]:
+    """The statement's items as facet texts; an item too long for one facet is split.
+
+    Such an item (AC-1 a: "Develop ... to [roles]: 1. a policy ...; 2. procedures ...") is
+    replaced by its sub-items, each led by the item's own words, while six facets suffice.
+    """
+    pieces = [("", item) for item in _sub_items(statement)]
+
+    def text(piece: tuple[str, OscalPart]) -> str:
+        return clean(f"{piece[0]} {_flatten(piece[1], params, with_label=False)}")
+
+    while True:
+        splittable = [n for n, piece in enumerate(pieces) if len(text(piece)) > FACET_CHARS
+                      and 0 < len(_sub_items(piece[1])) <= MAX_FACETS - len(pieces) + 1]
+        if not splittable:
+            return [text(piece) for piece in pieces]
+        lead, part = pieces[splittable[0]]
+        lead = clean(f"{lead} {_fill(part.prose, params)}")
+        pieces[splittable[0]:splittable[0] + 1] = [(lead, sub) for sub in _sub_items(part)]
 
 
 @dataclass(frozen=True)
@@ -221,8 +256,7 @@ class _Walker:
         ref_id = _prop(control.props, "label") or control.id
         statement = next((p for p in control.parts if p.name == "statement"), None)
         text = _flatten(statement, params) if statement else ""
-        items = [_flatten(i, params, with_label=False)
-                 for i in (statement.parts if statement else ()) if i.name == "item"]
+        items = _facet_items(statement, params) if statement else []
         aliases = (control.id,) if control.id != ref_id else ()
         start = len(self.nodes)
         for enhancement in control.controls:
@@ -275,9 +309,10 @@ def oscal_catalog(
     metadata = document.metadata
     name = profile_title or metadata.title
     revision = sp800_53_revision(metadata.title)
-    if revision is not None:
+    if revision == KNOWN_SP800_53_REVISION:
+        selected = sum(node.may_assess for node in walker.nodes)
         info = imported_info(sp800_53_id(revision, profile_title), name, metadata.version,
-                             "NIST", file_name, sp800_53_facts(baseline_name(profile_title)))
+                             "NIST", file_name, sp800_53_facts(profile_title, selected))
     else:
         publisher = next((p.name for p in metadata.parties if p.name), "unknown")
         info = imported_info(slugify(name), name, metadata.version, publisher, file_name)
