@@ -10,7 +10,7 @@ WHEELS ?= $(HOME)/.cache/assay-wheels
 LLAMA_CPP_VERSION := 0.3.36
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup demo stop serve test lint unit integration browser browser-setup ocr-setup export-setup bench schemas clean
+.PHONY: setup embedding-setup demo stop serve test lint unit integration browser browser-setup ocr-setup export-setup bench schemas clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[dev,local,openai,ollama]'
 	touch $(STAMP)
 
-setup: $(STAMP) ocr-setup
+setup: $(STAMP) ocr-setup embedding-setup
+
+# the onnx-int8 embedding backend's model, exported once (offline) into ~/.cache/assay
+embedding-setup: $(STAMP)
+	$(BIN)/python -m service.components.embedding.onnx_export
 
 # scanned evidence is read by Debian's Tesseract (more languages: tesseract-ocr-deu, -fra, ...)
 ocr-setup:
@@ -65,8 +69,11 @@ browser: setup browser-setup
 test: lint browser-setup ocr-setup export-setup
 	$(BIN)/pytest -q
 
+# ingest once per embedding backend (raw is always fp32 torch on the same chunks)
 bench: setup
-	$(BIN)/python bench/ingest.py
+	ASSAY_EMBEDDING__BACKEND=torch $(BIN)/python bench/ingest.py --json
+	ASSAY_EMBEDDING__BACKEND=onnx-int8 $(BIN)/python bench/ingest.py --json
+	$(BIN)/python bench/scale.py --json
 	$(BIN)/python bench/assess.py
 	$(BIN)/python bench/chat.py
 	$(BIN)/python -m bench.ocr
