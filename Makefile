@@ -73,11 +73,12 @@ test: lint browser-setup ocr-setup export-setup
 bench: setup
 	ASSAY_EMBEDDING__BACKEND=torch $(BIN)/python bench/ingest.py --json
 	ASSAY_EMBEDDING__BACKEND=onnx-int8 $(BIN)/python bench/ingest.py --json
-	$(BIN)/python bench/scale.py --json
 	$(BIN)/python bench/assess.py
 	$(BIN)/python bench/chat.py
 	$(BIN)/python -m bench.ocr
 	$(BIN)/python bench/load.py --users 50 --seconds 60
+	@# last: at 100,000 chunks it fails today (README, Benchmarks: Chroma's whole-workspace reads)
+	$(BIN)/python bench/scale.py --json
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache
