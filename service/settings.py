@@ -134,6 +134,16 @@ class EmbeddingSettings(BaseModel):
     model: str = Field(default=DEFAULT_EMBEDDING_MODEL, min_length=1)
     batch_size: int = Field(default=64, ge=1, le=4096)
     device: str | None = Field(default=None, description="cpu, cuda, ...; None picks a GPU if any")
+    backend: Literal["torch", "onnx-int8"] = Field(
+        default="torch",
+        description="torch: the model in full precision; onnx-int8: its ONNX export, weights "
+        "dynamically quantized to int8 (CPU), exported once into export_dir",
+    )
+    export_dir: Path = Field(
+        default_factory=lambda: Path.home() / ".cache" / "assay" / "embeddings",
+        description="where the onnx-int8 export of each model is kept (outside the data dir: "
+        "it depends on the model only)",
+    )
 
 
 class VectorStoreSettings(BaseModel):

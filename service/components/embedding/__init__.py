@@ -13,7 +13,8 @@ def build_embedder(settings: EmbeddingSettings) -> Embedder:
     if settings.mode == "fake":
         return FakeEmbedder()
     return LocalEmbedder(batch_size=settings.batch_size, device=settings.device,
-                         model=settings.model)
+                         model=settings.model, backend=settings.backend,
+                         export_dir=settings.export_dir)
 
 
 __all__ = ["Embedder", "FakeEmbedder", "LocalEmbedder", "build_embedder"]
