@@ -75,6 +75,34 @@ def _batches(items: list[Any]) -> Iterator[slice]:
         yield slice(start, start + BATCH)
 
 
+def _read(collection: Collection, include: list[str], *, ids: list[str] | None = None,
+          where: Where | None = None) -> dict[str, list[Any]]:
+    """``collection.get`` a page at a time: ids, and each included field, in one list each.
+
+    One unpaged ``get`` binds a SQL variable per record, and SQLite refuses more than 32,766
+    of them: a workspace past that size could not be read at all. Ids are asked for
+    ``BATCH`` at a time; without ids, ``BATCH`` records per call by offset.
+    """
+    out: dict[str, list[Any]] = {"ids": [], **{field: [] for field in include}}
+
+    def take(found: Any) -> int:
+        out["ids"].extend(found["ids"])
+        for field in include:
+            values = found[field]
+            out[field].extend(values if values is not None else [])
+        return len(found["ids"])
+
+    if ids is not None:
+        for part in _batches(ids):
+            take(collection.get(ids=ids[part], where=where, include=include))  # type: ignore[arg-type]
+        return out
+    offset = 0
+    while read := take(collection.get(where=where, include=include,  # type: ignore[arg-type]
+                                      limit=BATCH, offset=offset)):
+        offset += read
+    return out
+
+
 class ChromaStore:
     """Two collections per workspace (chunks, sentences), stamped with the model that built them."""
 
@@ -143,8 +171,8 @@ class ChromaStore:
         """Delete the document's chunks not in ``keep``, and their sentences."""
         for collection, owner in ((self._chunks(workspace), "id"),
                                   (self._sentences(workspace), "chunk_id")):
-            found = collection.get(where={"document_id": document_id}, include=["metadatas"])
-            metas = found["metadatas"] or []
+            found = _read(collection, ["metadatas"], where={"document_id": document_id})
+            metas = found["metadatas"]
             stale = [
                 record_id
                 for record_id, meta in zip(found["ids"], metas, strict=True)
@@ -157,9 +185,9 @@ class ChromaStore:
         """Give the document's chunks of ``prefix``, and their sentences, to ``owner``."""
         for collection, key in ((self._chunks(workspace), None),
                                 (self._sentences(workspace), "chunk_id")):
-            found = collection.get(where={"document_id": document_id}, include=["metadatas"])
+            found = _read(collection, ["metadatas"], where={"document_id": document_id})
             ids, metas = [], []
-            for record_id, meta in zip(found["ids"], found["metadatas"] or [], strict=True):
+            for record_id, meta in zip(found["ids"], found["metadatas"], strict=True):
                 if (record_id if key is None else str(meta[key])).startswith(prefix):
                     ids.append(record_id)
                     metas.append({**meta, "document_id": owner})
@@ -216,9 +244,9 @@ class ChromaStore:
         """
         if ids is not None and not ids:
             return []
-        found = self._chunks(workspace).get(ids=ids, include=["documents", "metadatas"])
-        texts = found["documents"] or []
-        metas = found["metadatas"] or []
+        found = _read(self._chunks(workspace), ["documents", "metadatas"], ids=ids)
+        texts = found["documents"]
+        metas = found["metadatas"]
         chunks = [
             chunk_from_record(chunk_id, text, meta)
             for chunk_id, text, meta in zip(found["ids"], texts, metas, strict=True)
@@ -230,10 +258,9 @@ class ChromaStore:
         """Stored vectors by chunk id."""
         if not ids:
             return {}
-        found = self._chunks(workspace).get(ids=ids, include=["embeddings"])
-        vectors = found["embeddings"] if found["embeddings"] is not None else []
-        return {chunk_id: list(map(float, v)) for chunk_id, v in zip(found["ids"], vectors,
-                                                                     strict=True)}
+        found = _read(self._chunks(workspace), ["embeddings"], ids=ids)
+        return {chunk_id: list(map(float, v))
+                for chunk_id, v in zip(found["ids"], found["embeddings"], strict=True)}
 
     def sentences(
         self, workspace: str, chunk_ids: list[str]
@@ -241,13 +268,15 @@ class ChromaStore:
         """The sentences of these chunks, with their stored vectors."""
         if not chunk_ids:
             return [], []
-        found = self._sentences(workspace).get(
-            where={"chunk_id": {"$in": list(chunk_ids)}},  # type: ignore[dict-item]
-            include=["documents", "metadatas", "embeddings"],
-        )
-        texts = found["documents"] or []
-        metas = found["metadatas"] or []
-        vectors = found["embeddings"] if found["embeddings"] is not None else []
+        collection, ids = self._sentences(workspace), list(chunk_ids)
+        found: dict[str, list[Any]] = {"ids": [], "documents": [], "metadatas": [],
+                                       "embeddings": []}
+        for part in _batches(ids):
+            page = _read(collection, ["documents", "metadatas", "embeddings"],
+                         where={"chunk_id": {"$in": ids[part]}})  # type: ignore[dict-item]
+            for field, values in page.items():
+                found[field].extend(values)
+        texts, metas, vectors = found["documents"], found["metadatas"], found["embeddings"]
         sentences = [
             sentence_from_record(sentence_id, text, meta)
             for sentence_id, text, meta in zip(found["ids"], texts, metas, strict=True)
