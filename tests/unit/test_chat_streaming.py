@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import inspect
+from collections.abc import Generator
 
 from service.pipeline.chat.streaming import whole_sentences
 
@@ -57,7 +58,7 @@ def test_the_first_sentence_stops_the_stream_at_its_end() -> None:
 
     asked: list[str] = []
 
-    def model() -> Iterator[str]:
+    def model() -> Generator[str, None, None]:
         for piece in ["\n", "The log", " shows a failed restore", ".", " Then", " more."]:
             asked.append(piece)
             yield piece
@@ -65,7 +66,7 @@ def test_the_first_sentence_stops_the_stream_at_its_end() -> None:
     source = model()
     assert "".join(first_sentence(source)) == "\nThe log shows a failed restore."
     assert asked == ["\n", "The log", " shows a failed restore", ".", " Then"]
-    assert source.gi_frame is None  # closed: the model is asked for nothing more
+    assert inspect.getgeneratorstate(source) == inspect.GEN_CLOSED  # asked for nothing more
 
 
 def test_the_first_sentence_can_end_inside_a_piece_or_with_the_stream() -> None:
