@@ -10,8 +10,10 @@ workspace of their own (here in a temporary data dir; the model is reused from
   comparison holds the key-differences table, its facts, and cites every profile field of
   both frameworks; an evidence question quotes a passage of each expected document, and
   every citation names its source (``label``).
-- unsupported sentences shown: sentences of a verdict that the claim check would reject,
-  re-checked in the answer as shown (the goal is 0); dropped ones are counted apart.
+- unsupported sentences shown: sentences of a verdict that the claim check would reject, and
+  sentences on a passage that its quote contradicts (one reports a failure or gap, the
+  other not), re-checked in the answer as shown (the goal is 0); dropped ones are counted
+  apart; so are repeats (a passage quoted twice, or a sentence said twice; goal 0).
 - answer time: seconds from the question to the done event, and to the first text.
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -35,13 +38,15 @@ from service.domain.chat import ChatRequest, CitationKind, DoneEvent, TokenEvent
 from service.pipeline.chat import ChatService, prime_chat_model
 from service.pipeline.chat.claims import ClaimChecker
 from service.pipeline.chat.comparison import ROWS
+from service.pipeline.chat.evidence import disagrees
 from service.pipeline.context import PipelineContext
 from service.pipeline.ingest import Ingestor
 from service.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 WORKSPACE = "eval-chat"
-DROPPED = "A sentence of the verdict was not shown"
+DROPPED = ("A sentence of the verdict was not shown", "A sentence about E")
+PASSAGE_LINE = re.compile(r'^\[E\d+\] [^:]+: "(?P<quote>.*)"$')
 DISTRACTORS = ("information_security_policy.pdf", "travel_and_expenses_policy.md")
 
 
@@ -87,6 +92,32 @@ def unsupported_shown(case: ChatCase, done: DoneEvent, checker: ClaimChecker | N
     return sum(checker.why_unsupported(s) is not None for s in sentences)
 
 
+def passages_shown(answer: str) -> list[tuple[str, str]]:
+    """Each passage line's quote and the sentence shown under it ("" when none)."""
+    lines = answer.splitlines()
+    shown = []
+    for number, line in enumerate(lines):
+        found = PASSAGE_LINE.match(line)
+        if found:
+            after = lines[number + 1] if number + 1 < len(lines) else ""
+            shown.append((found["quote"], "" if PASSAGE_LINE.match(after) else after))
+    return shown
+
+
+def evidence_unsupported(done: DoneEvent) -> int:
+    """Sentences shown on a passage that its quote contradicts."""
+    return sum(bool(said) and disagrees(quote, said) is not None
+               for quote, said in passages_shown(done.answer))
+
+
+def repeats(done: DoneEvent) -> int:
+    """Passages quoted more than once, and sentences on passages said more than once."""
+    shown = passages_shown(done.answer)
+    quotes = [quote for quote, _ in shown]
+    said = [s for _, s in shown if s]
+    return len(quotes) - len(set(quotes)) + len(said) - len(set(said))
+
+
 def ingest_samples(context: PipelineContext, cases: list[ChatCase]) -> None:
     """The samples the evidence questions expect, and two distractors, in the chat workspace.
 
@@ -117,7 +148,9 @@ def run(context: PipelineContext, registry: CatalogRegistry, service: ChatServic
                    if case.frameworks else None)
         rows.append({"question": case.question, "kind": case.kind,
                      "right_citation": right_citation(case, done, registry),
-                     "unsupported_shown": unsupported_shown(case, done, checker),
+                     "unsupported_shown": (unsupported_shown(case, done, checker)
+                                           + evidence_unsupported(done)),
+                     "repeats": repeats(done),
                      "dropped": sum(n.startswith(DROPPED) for n in done.notes),
                      "first_text_s": round(first or total, 2), "total_s": round(total, 2)})
         progress.advance(json.dumps(rows[-1]))
@@ -127,6 +160,7 @@ def run(context: PipelineContext, registry: CatalogRegistry, service: ChatServic
         "right_citation_rate": round(sum(r["right_citation"] for r in rows) / count, 3),
         "unsupported_sentences_shown": sum(r["unsupported_shown"] for r in rows),
         "sentences_dropped": sum(r["dropped"] for r in rows),
+        "repeats_shown": sum(r["repeats"] for r in rows),
         "mean_answer_s": round(sum(r["total_s"] for r in rows) / count, 2),
         "mean_first_text_s": round(sum(r["first_text_s"] for r in rows) / count, 2),
         "answers": rows,
@@ -137,7 +171,8 @@ def markdown(result: dict[str, Any]) -> str:
     """The figures and a row per answer, as a Markdown table."""
     lines = [f"Right citations: {result['right_citation_rate']:.0%} of {result['cases']}; "
              f"unsupported sentences shown: {result['unsupported_sentences_shown']} "
-             f"(dropped before showing: {result['sentences_dropped']}); mean answer "
+             f"(dropped before showing: {result['sentences_dropped']}); repeats shown: "
+             f"{result['repeats_shown']}; mean answer "
              f"{result['mean_answer_s']} s, first text {result['mean_first_text_s']} s.", "",
              "| question | kind | right citation | unsupported shown | dropped | first text "
              "| total |", "|---|---|---|---|---|---|---|"]

@@ -42,10 +42,15 @@ class RecordingLLM(DelegatingLLM):
     def __init__(self, replies: Sequence[str] = (REPLY,)) -> None:
         super().__init__(fake_llm(replies))
         self.prompts: list[tuple[str, str]] = []
+        self.budgets: list[int] = []
+        self.pieces = 0  # pieces the answer asked for
 
     def stream(self, system: str, user: str, max_tokens: int) -> Iterator[str]:
         self.prompts.append((system, user))
-        return self.inner.stream(system, user, max_tokens)
+        self.budgets.append(max_tokens)
+        for piece in self.inner.stream(system, user, max_tokens):
+            self.pieces += 1
+            yield piece
 
 
 def no_model() -> LLM:
@@ -152,6 +157,32 @@ def test_evidence_is_one_line_per_distinct_passage_and_contrary_evidence_first(
     assert done.answer.count("The passage confirms that the data can be restored.") == 1
     assert all(c.label.startswith(f"{c.document}, ") and c.heading
                for c in done.citations if c.kind == CitationKind.EVIDENCE)
+
+
+def test_a_passage_gets_one_short_sentence_and_the_model_stops_there(
+        context: PipelineContext, registry: CatalogRegistry, tmp_path: Path) -> None:
+    ingest(context, tmp_path, "qa", "access.md")
+    reply = ("The minutes show quarterly access reviews. They are signed by the owners. "
+             "Every review is kept for a year.")
+    llm = RecordingLLM([reply])
+    done, _ = ask(context, registry, "Do our documents address A.5.18?", lambda: llm)
+    assert llm.budgets == [40]
+    assert "The minutes show quarterly access reviews.\n" in done.answer + "\n"
+    assert "signed by the owners" not in done.answer
+    assert llm.pieces < len(list(fake_llm([reply]).stream("", "", 100)))
+
+
+def test_a_sentence_its_quote_contradicts_is_not_shown_and_said(
+        context: PipelineContext, registry: CatalogRegistry, tmp_path: Path) -> None:
+    ingest(context, tmp_path, "qa", "restore_test_log.md")
+    llm = RecordingLLM(["The passage confirms that the data can be restored."])
+    done, _ = ask(context, registry, "Do our documents show that backups are restore-tested?",
+                  lambda: llm)
+    assert "the test failed" in done.answer  # the quote stands ...
+    assert "confirms" not in done.answer  # ... the model's reading of it does not
+    assert done.notes == ('A sentence about E1 was not shown (its passage reports a failure, a '
+                          'gap or something not yet done; it does not): "The passage confirms '
+                          'that the data can be restored."',)
 
 
 def test_a_quote_that_is_not_in_its_passage_is_dropped_with_a_note(

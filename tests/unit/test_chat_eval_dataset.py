@@ -43,3 +43,17 @@ def test_a_table_with_a_wrong_fact_is_not_a_right_citation() -> None:
                                               citations=tuple(cited)), registry)
     unnamed = ChatCitation(kind=CitationKind.REQUIREMENT, framework="gdpr")
     assert unnamed.label == "gdpr / profile"
+
+
+def test_a_sentence_its_quote_contradicts_and_a_repeat_are_counted() -> None:
+    from evals.chat_suite import evidence_unsupported, repeats
+
+    answer = ('Some evidence speaks against this: [E1] reports a failure.\n'
+              '[E1] Record, log.csv: "Restore of the file server: the test failed."\n'
+              "The log confirms that backups can be restored.\n\n"
+              '[E2] Policy, backup_policy.md (Backups): "Backups are restore-tested."\n'
+              "The log confirms that backups can be restored.\n\n"
+              '[E3] Policy, backup_policy.md (Copies): "Backups are restore-tested."')
+    done = DoneEvent(answer=answer, conversation_id="c", citations=())
+    assert evidence_unsupported(done) == 1  # E1's sentence; E2's is backed, E3 has none
+    assert repeats(done) == 2  # E3 repeats E2's quote, E2 repeats E1's sentence

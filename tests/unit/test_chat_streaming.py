@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Generator
+
 from service.pipeline.chat.streaming import whole_sentences
 
 
@@ -48,3 +51,26 @@ def test_checked_sentences_hold_each_sentence_until_it_ends_and_drop_failures() 
     assert out == ["Good one.", " Last one."]
     assert seen == ["Good one.", "A bad one.", "Last one."]
     assert stream.failures == [("A bad one.", "no")] and stream.shown == 2
+
+
+def test_the_first_sentence_stops_the_stream_at_its_end() -> None:
+    from service.pipeline.chat.streaming import first_sentence
+
+    asked: list[str] = []
+
+    def model() -> Generator[str, None, None]:
+        for piece in ["\n", "The log", " shows a failed restore", ".", " Then", " more."]:
+            asked.append(piece)
+            yield piece
+
+    source = model()
+    assert "".join(first_sentence(source)) == "\nThe log shows a failed restore."
+    assert asked == ["\n", "The log", " shows a failed restore", ".", " Then"]
+    assert inspect.getgeneratorstate(source) == inspect.GEN_CLOSED  # asked for nothing more
+
+
+def test_the_first_sentence_can_end_inside_a_piece_or_with_the_stream() -> None:
+    from service.pipeline.chat.streaming import first_sentence
+
+    assert "".join(first_sentence(iter(["One. Two.", " Three."]))) == "One."
+    assert "".join(first_sentence(iter(["No full stop"]))) == "No full stop"

@@ -21,17 +21,19 @@ from service.pipeline.chat.catalog_search import CatalogSearch
 from service.pipeline.chat.claims import CheckedStream, ClaimChecker, Repeats
 from service.pipeline.chat.comparison import template_verdict
 from service.pipeline.chat.conversation import load_state, save_turn
-from service.pipeline.chat.evidence import EvidenceFinder
+from service.pipeline.chat.evidence import EvidenceFinder, disagrees
 from service.pipeline.chat.mentions import find_mentions
 from service.pipeline.chat.plan import Intent, Plan, make_plan
 from service.pipeline.chat.resolve import Preferences, resolve
 from service.pipeline.chat.sources import PROMPT_ID, Section, SourceFinder, Sources, task
-from service.pipeline.chat.streaming import whole_sentences
+from service.pipeline.chat.streaming import MARGIN, first_sentence, whole_sentences
 from service.pipeline.context import PipelineContext
 from service.pipeline.prompting import render
 
 MAX_ANSWER_TOKENS = 120
 SECTION_TOKENS = 90
+VERDICT_TOKENS = 60  # "one or two short sentences" above a table that says the rest
+PASSAGE_TOKENS = 40  # one short sentence about one passage
 CATALOG_LABEL = "Catalog facts:"
 DOCUMENTS_LABEL = "Document passages:"
 QUESTION_LABEL = "Question:"
@@ -63,6 +65,15 @@ def prime_chat_model(llm: LLM) -> None:
     (about 1.5 s less on the local model).
     """
     llm.generate(load_prompt(PROMPT_ID).system, "", 1)
+
+
+def _budget(section: Section, sections: int) -> int:
+    """The most tokens the model may write for a section: as few as its task needs."""
+    if section.distinct:
+        return PASSAGE_TOKENS
+    if section.compared is not None:
+        return VERDICT_TOKENS
+    return MAX_ANSWER_TOKENS if sections == 1 else SECTION_TOKENS
 
 
 def _single_framework(plan: Plan, chosen: str | None) -> str | None:
@@ -132,7 +143,6 @@ class ChatService:
         if sources.fixed is not None:
             yield sources.fixed
             return
-        budget = MAX_ANSWER_TOKENS if len(sources.sections) == 1 else SECTION_TOKENS
         shown = Repeats()
         for number, section in enumerate(sources.sections):
             if number:
@@ -143,15 +153,35 @@ class ChatService:
                 yield section.fixed
                 continue
             system, user = prompt_for(plan, section, question)
-            pieces = whole_sentences(self._llm().stream(system, user, budget), budget)
+            budget = _budget(section, len(sources.sections))
+            # a passage's one sentence is checked whole anyway: hold it all back, so that a
+            # sentence the budget cuts short is never shown in part
+            pieces = whole_sentences(self._llm().stream(system, user, budget), budget,
+                                     budget if section.distinct else MARGIN)
             if section.compared is not None:
                 yield from self._verdict(section.compared, pieces, checks)
             elif section.distinct:
-                yield from CheckedStream().sentences(pieces, shown.repeated)
+                yield from self._passage(section, first_sentence(pieces), shown, checks)
             else:
                 yield from pieces
             if section.appendix:
                 yield "\n" + section.appendix
+
+    @staticmethod
+    def _passage(section: Section, pieces: Iterator[str], shown: Repeats,
+                 checks: list[str]) -> Iterator[str]:
+        """The model's sentence on a passage, unless it is a repeat or its quote disagrees."""
+        quotes = [quote.sentence for quote in section.quotes]
+
+        def why_unsupported(sentence: str) -> str | None:
+            return (next(filter(None, (disagrees(quote, sentence) for quote in quotes)), None)
+                    or shown.repeated(sentence))
+
+        stream = CheckedStream()
+        yield from stream.sentences(pieces, why_unsupported)
+        checks += [f'A sentence about {", ".join(q.passage_id for q in section.quotes)} was '
+                   f'not shown ({why}): "{text}"'
+                   for text, why in stream.failures if why != "a repeat"]
 
     def _verdict(self, compared: tuple[str, str], pieces: Iterator[str],
                  checks: list[str]) -> Iterator[str]:

@@ -4,6 +4,8 @@ Passages come from the workspace's own chunks only; screened passages are never 
 passage is represented by its sentence nearest the question (a passage over the relevance
 floor whose best sentence is still far from it is left out), and that quote is checked
 against the passage's text as in assessment: a quote that fails is dropped with a note.
+A policy says what should happen and a record shows what did: when none of the best
+passages is a record but a record further down is close enough, it takes the last place.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from service.pipeline.scoring_setup import retrieval_params
 from service.pipeline.visible import visible_documents
 
 MAX_PASSAGES = 3
+CANDIDATES = 8  # passages over the floor looked at, so that a record can be found
 QUOTE_FLOOR = 0.45  # a passage whose nearest sentence is further than this is not used
 RECORD = re.compile(r"minutes|log|record|report|ticket|register|result|test|evidence|audit",
                     re.IGNORECASE)
@@ -32,6 +35,32 @@ CONTRARY = re.compile(
     r"\bfail\w*|\bnot yet\b|\bnot (?:been )?(?:tested|performed|done|completed|reviewed|"
     r"restored|approved|implemented)\b|\boverdue\b|\bdid not\b|\bwas not\b|\bpending\b"
     r"|\bunsuccessful\b|\bmissing\b|\bgaps?\b", re.IGNORECASE)
+
+
+def document_kind(name: str) -> str:
+    """The kind of document, from its name: record, policy or document."""
+    if RECORD.search(name):
+        return "record"
+    return "policy" if POLICY.search(name) else "document"
+
+
+def reports_against(text: str) -> bool:
+    """Whether a text reports a failure, a gap or something not yet done."""
+    return CONTRARY.search(text) is not None
+
+
+def disagrees(quote: str, said: str) -> str | None:
+    """Why a sentence about a quote is not backed by it, or None when it may be shown.
+
+    The small model reads "the restore test failed" and writes "the passage confirms that
+    the data can be restored": a sentence must report a failure or gap exactly when its
+    quote does.
+    """
+    if reports_against(quote) and not reports_against(said):
+        return "its passage reports a failure, a gap or something not yet done; it does not"
+    if reports_against(said) and not reports_against(quote):
+        return "it reports a failure, a gap or something not yet done; its passage does not"
+    return None
 
 
 @dataclass(frozen=True)
@@ -51,15 +80,12 @@ class Quote:
     @property
     def kind(self) -> str:
         """The kind of document, from its name: record, policy or document."""
-        name = self.chunk.document
-        if RECORD.search(name):
-            return "record"
-        return "policy" if POLICY.search(name) else "document"
+        return document_kind(self.chunk.document)
 
     @property
     def contrary(self) -> bool:
         """Whether the quote reports a failure, a gap or something not yet done."""
-        return CONTRARY.search(self.sentence) is not None
+        return reports_against(self.sentence)
 
     def line(self) -> str:
         """The passage in one line: its id, kind, source, heading and quote."""
@@ -96,7 +122,7 @@ class EvidenceFinder:
             return []
         if self._retriever is None:
             self._retriever = Retriever(self._context, self._workspace, self._params)
-        evidence = self._retriever.retrieve(node)[:MAX_PASSAGES]
+        evidence = self._retriever.retrieve(node)[:CANDIDATES]
         return self._quotes(evidence, self._retriever.vectors(requirement_queries(node)))
 
     def for_topic(self, topic: str) -> list[Quote]:
@@ -109,7 +135,7 @@ class EvidenceFinder:
         hits = store.query(self._workspace, vector, self._params.candidates, visible=visible)[0]
         evidence = [Evidence(chunk=hit.chunk, score=hit.score) for hit in hits
                     if hit.score >= self._params.floor and not hit.chunk.screened]
-        return self._quotes(evidence[:MAX_PASSAGES], vector)
+        return self._quotes(evidence[:CANDIDATES], vector)
 
     def _quotes(self, evidence: list[Evidence], queries: list[list[float]]) -> list[Quote]:
         chunks = [e.chunk for e in evidence if not e.chunk.screened]
@@ -121,19 +147,35 @@ class EvidenceFinder:
             for found, score in zip(sentences, similarity, strict=True):
                 if score > best.get(found.chunk_id, (-2.0, ""))[0]:
                     best[found.chunk_id] = (float(score), found.text)
-        quotes = []
+        candidates: list[Quote] = []
+        seen = set(self._quoted)
         for chunk in chunks:
             if chunk.chunk_id not in best or best[chunk.chunk_id][0] < QUOTE_FLOOR:
                 continue
             sentence = best[chunk.chunk_id][1]
             said = " ".join(sentence.casefold().split())
-            if chunk.chunk_id in self._quoted or said in self._quoted:
+            if chunk.chunk_id in seen or said in seen:
                 continue  # one line per distinct passage and sentence
-            self._quoted |= {chunk.chunk_id, said}
+            seen |= {chunk.chunk_id, said}
             if not quote_in(sentence, chunk.text):
-                self.notes.append(f"A citation of {chunk.document} was dropped: its quote is "
-                                  "not in the passage.")
+                note = (f"A citation of {chunk.document} was dropped: its quote is not in the "
+                        "passage.")
+                if note not in self.notes:
+                    self.notes.append(note)
                 continue
+            candidates.append(Quote("", chunk, sentence))
+        quotes = []
+        for chosen in with_a_record(candidates):
             self._count += 1
-            quotes.append(Quote(f"E{self._count}", chunk, sentence))
+            self._quoted |= {chosen.chunk.chunk_id, " ".join(chosen.sentence.casefold().split())}
+            quotes.append(Quote(f"E{self._count}", chosen.chunk, chosen.sentence))
         return quotes
+
+
+def with_a_record(candidates: list[Quote]) -> list[Quote]:
+    """The first ``MAX_PASSAGES``, the last place going to the first record if none is in."""
+    best = candidates[:MAX_PASSAGES]
+    if len(best) < MAX_PASSAGES or any(quote.kind == "record" for quote in best):
+        return best
+    record = next((q for q in candidates[MAX_PASSAGES:] if q.kind == "record"), None)
+    return best if record is None else [*best[:-1], record]

@@ -30,3 +30,26 @@ def whole_sentences(pieces: Iterable[str], budget: int, margin: int = MARGIN) ->
             held = held[ends[-1]:]
     if held and (count < budget - SHORTFALL or held.rstrip().endswith((".", "!", "?"))):
         yield held
+
+
+def first_sentence(pieces: Iterator[str]) -> Iterator[str]:
+    """Pass pieces on up to the end of the first sentence, then stop asking for more.
+
+    Closing the model's stream there stops its generation: a line that needs one sentence
+    costs one sentence, whatever the model would have gone on to write.
+    """
+    said = ""
+    try:
+        for piece in pieces:
+            text = said + piece
+            for end in BOUNDARY.finditer(text, max(len(said) - 1, 0)):
+                if text[: end.start()].strip():  # a sentence, not a leading line break
+                    if end.end() > len(said):
+                        yield text[len(said): end.end()]
+                    return
+            said = text
+            yield piece
+    finally:
+        close = getattr(pieces, "close", None)
+        if close is not None:
+            close()
