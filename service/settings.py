@@ -260,7 +260,7 @@ class ScoringSettings(BaseModel):
     candidates: int = Field(default=10, ge=1, le=100)
     verify: bool = Field(default=True, description="Ask the LLM to verify each match")
     verify_met_probability: float = Field(
-        default=0.30, ge=0.0, le=1.0,
+        default=0.20, ge=0.0, le=1.0,
         description="the model's P(yes) that a sentence shows a facet, needed to keep a met "
                     "match met (a provider without token probabilities answers 1 or 0)")
     verify_partial_probability: float = Field(
