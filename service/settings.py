@@ -269,6 +269,18 @@ class ScoringSettings(BaseModel):
     records: int = Field(default=4, ge=0, le=50, description="record chunks kept beside the k")
     candidates: int = Field(default=10, ge=1, le=100)
     verify: bool = Field(default=True, description="Ask the LLM to verify each match")
+    verify_met_probability: float = Field(
+        default=0.20, ge=0.0, le=1.0,
+        description="the model's P(yes) that a sentence shows a facet, needed to keep a met "
+                    "match met (a provider without token probabilities answers 1 or 0)")
+    verify_partial_probability: float = Field(
+        default=0.0, ge=0.0, le=1.0,
+        description="the P(yes) a match needs to stay partial; 0: partial matches are not "
+                    "asked, and a refused met match stays partial")
+    weak_match: float = Field(
+        default=0.45, ge=0.0, le=1.5,
+        description="level 1 needs some sentence of the evidence to match some facet at least "
+                    "this well (0: any evidence over the floor is enough)")
     rationale: Literal["template", "llm"] = Field(
         default="llm", description="Who writes rationales: the model, after the levels, or "
                                    "the template alone (the fallback either way)")

@@ -17,7 +17,7 @@ from service.pipeline.score.judge_strategy import JudgeStrategy
 from service.pipeline.score.match_strategy import MatchStrategy
 from service.pipeline.score.matching import Thresholds
 from service.pipeline.score.scorer import Scorer, Strategy
-from service.pipeline.score.verify import Verifier
+from service.pipeline.score.verify import ModelCutOffs, Verifier
 from service.settings import ScoringSettings, Settings
 
 MATURITY_SCALE = "maturity-0-5"
@@ -35,8 +35,14 @@ def thresholds(settings: ScoringSettings) -> Thresholds:
         met=settings.met_threshold, partial=settings.partial_threshold,
         record_met=settings.record_met_threshold,
         record_partial=settings.record_partial_threshold,
-        lexical_weight=settings.lexical_weight,
+        lexical_weight=settings.lexical_weight, weak=settings.weak_match,
     )
+
+
+def model_cut_offs(settings: ScoringSettings) -> ModelCutOffs:
+    """The P(yes) cut-offs of the verifier."""
+    return ModelCutOffs(met=settings.verify_met_probability,
+                        partial=settings.verify_partial_probability)
 
 
 def maturity_labels(settings: Settings) -> tuple[str, ...]:
@@ -86,7 +92,7 @@ def build_scorer(
             context.store,
             workspace,
             retriever,
-            Verifier(llm if settings.verify else None, verify),
+            Verifier(llm if settings.verify else None, verify, model_cut_offs(settings)),
             cut_offs,
         )
         if settings.verify:
@@ -102,6 +108,9 @@ def build_scorer(
             "record_met": cut_offs.record_met,
             "record_partial": cut_offs.record_partial,
             "lexical_weight": cut_offs.lexical_weight,
+            "weak_match": cut_offs.weak,
+            "verify_met_probability": settings.verify_met_probability,
+            "verify_partial_probability": settings.verify_partial_probability,
             "ocr_min_confidence": settings.ocr_min_confidence,
         },
         retrieval={"k": settings.k, "candidates": settings.candidates, "floor": settings.floor},
@@ -110,5 +119,6 @@ def build_scorer(
     )
     labels = maturity_labels(context.settings)
     scorer = Scorer(retriever, strategy, scale, provenance, model_rationale, labels, freshness,
-                    ocr_min_confidence=settings.ocr_min_confidence)
+                    ocr_min_confidence=settings.ocr_min_confidence,
+                    weak_match=settings.weak_match if settings.strategy == "match" else 0.0)
     return scorer, retriever

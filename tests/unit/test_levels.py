@@ -146,3 +146,24 @@ def test_confidence_is_bounded_and_falls_near_the_cut_offs() -> None:
             value = levels.confidence((finding(DOC, MET, similarity=similarity),), met,
                                       partial, agreement)
             assert 0.0 <= value <= 1.0
+
+
+def test_level_one_needs_some_facet_near_the_evidence_when_a_weak_cut_off_is_set() -> None:
+    far = (finding(DOC, NOT_MET, 1, similarity=0.41), finding(IMPL, NOT_MET, 2))
+    near = (finding(DOC, NOT_MET, 1, similarity=0.52), finding(IMPL, NOT_MET, 2))
+    shown = (finding(DOC, PARTIAL, 1, similarity=0.30), finding(IMPL, NOT_MET, 2))
+    assert levels.relevant(far, 0.0)  # 0: any evidence over the floor is enough
+    assert not levels.relevant(far, 0.5)
+    assert levels.relevant(near, 0.5)
+    assert levels.relevant(shown, 0.5)  # a shown facet is always near
+    assert levels.maturity(far, has_evidence=levels.relevant(far, 0.5)) == 0
+    assert levels.maturity(near, has_evidence=levels.relevant(near, 0.5)) == 1
+
+
+def test_relevance_only_falls_when_match_scores_fall() -> None:
+    for before, after in itertools.product((0.0, 0.45, 0.5, 0.7), repeat=2):
+        if after > before:
+            continue  # removing documents can only lower a facet's best match
+        was = levels.relevant((finding(DOC, NOT_MET, similarity=before),), 0.5)
+        now = levels.relevant((finding(DOC, NOT_MET, similarity=after),), 0.5)
+        assert was or not now

@@ -19,7 +19,7 @@ from service.pipeline.scoring_setup import thresholds
 from service.settings import ScoringSettings
 
 DEFAULTS = thresholds(ScoringSettings())
-NO_LEXICAL = replace(DEFAULTS, lexical_weight=0.0)
+NO_LEXICAL = replace(DEFAULTS, lexical_weight=0.0, weak=0.0)
 DOC_FACET = Facet(id="X.1-f1", kind=FacetKind.DOCUMENTATION, text="A backup policy is written.")
 IMPL_FACET = Facet(id="X.1-f2", kind=FacetKind.IMPLEMENTATION,
                    text="Restore test records show data was restored.")
@@ -98,6 +98,10 @@ def test_cut_offs_per_kind() -> None:
                              [record], NO_LEXICAL)
     assert found[DOC_FACET.id] == []  # documentation: partial at 0.55
     assert [round(c.score, 2) for c in found[IMPL_FACET.id]] == [0.50, 0.46]  # records: 0.45
+    # a weak cut-off (for the level-1 rule) widens the candidates to it, for every kind
+    widened = match_candidates((DOC_FACET,), [at(1.0)], sentences, vectors, [record],
+                               replace(NO_LEXICAL, weak=0.45))
+    assert [round(c.score, 2) for c in widened[DOC_FACET.id]] == [0.50, 0.46]
     assert NO_LEXICAL.cut_offs(FacetKind.DOCUMENTATION) == (0.60, 0.55)
     assert NO_LEXICAL.cut_offs(FacetKind.IMPROVEMENT) == (0.55, 0.45)
 

@@ -1,14 +1,16 @@
-"""The downgrade-only verifier: hedges are refused outright, the model can only say no, and
-only candidates over the met cut-off cost a model call."""
+"""The downgrade-only verifier: hedges are refused outright, the model's P(yes) that a
+sentence shows its facet can only lower a match, and each (facet, sentence) pair costs at
+most one model call."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from service.components.embedding import FakeEmbedder
-from service.components.llm import LLM, fake_llm
+from service.components.llm import LLM, DelegatingLLM, fake_llm
 from service.components.prompts import load_prompt
 from service.domain.assessment import FacetFinding, FacetStatus
 from service.domain.evidence import Evidence
@@ -17,7 +19,7 @@ from service.pipeline.ingest import Ingestor
 from service.pipeline.retrieve import Retriever
 from service.pipeline.score.match_strategy import MatchStrategy
 from service.pipeline.score.matching import claim, match_candidates
-from service.pipeline.score.verify import HEDGE, Verifier
+from service.pipeline.score.verify import HEDGE, ModelCutOffs, Verifier
 from service.pipeline.scoring_setup import retrieval_params, thresholds
 from service.settings import ScoringSettings
 from tests.conftest import ContextFactory
@@ -70,16 +72,49 @@ def test_the_model_answers_for_plain_sentences() -> None:
     assert verifier(None).agreement == 1.0
 
 
-def test_the_model_is_asked_once_per_sentence_and_only_when_told() -> None:
+class Probabilities(DelegatingLLM):
+    """A scripted model that also gives P(yes): a fixed value per sentence (by substring)."""
+
+    def __init__(self, p_yes: dict[str, float]) -> None:
+        super().__init__(fake_llm(["unused"]))
+        self.p_yes = p_yes
+        self.questions: list[str] = []
+
+    def option_probabilities(self, system: str, user: str,
+                             options: Sequence[str]) -> dict[str, float] | None:
+        self.questions.append(user)
+        p = next(v for k, v in self.p_yes.items() if k in user)
+        return {"Yes": p, "No": 1.0 - p}
+
+
+def test_the_probability_decides_met_partial_or_nothing_and_never_raises() -> None:
+    model = Probabilities({"strong": 0.6, "middle": 0.2, "weak": 0.05})
+    checker = Verifier(model, load_prompt("verify-facet"), ModelCutOffs(met=0.3, partial=0.1))
+    assert checker.check(FACET, "A strong sentence.", "met").earns == "met"
+    assert checker.check(FACET, "A middle sentence.", "met").earns == "partial"
+    assert checker.check(FACET, "A weak sentence.", "met").earns == ""
+    # a partial match can keep partial, never become met, however sure the model is
+    assert checker.check(FACET, "A strong sentence.", "partial").earns == "partial"
+    assert checker.check(FACET, "A weak sentence.", "partial").earns == ""
+    assert "P(yes) 0.05" in checker.check(FACET, "A weak sentence.", "met").reason
+    # the facet is in the question, and each pair was asked once
+    assert len(model.questions) == 3 and all(FACET in q for q in model.questions)
+    # partial cut-off 0: partial matches are not asked at all
+    lenient = Verifier(model, load_prompt("verify-facet"), ModelCutOffs(met=0.3, partial=0.0))
+    assert lenient.check(FACET, "A weak sentence.", "partial").earns == "partial"
+    assert lenient.calls == 0
+
+
+def test_the_model_is_asked_once_per_facet_and_sentence() -> None:
     model = fake_llm(["yes"])
     checker = verifier(model)
     sentence = "On 2026-03-02 the LIMS database was restored and checked."
     assert all(checker.check(FACET, sentence).holds for _ in range(3))
-    assert checker.check("Another facet.", sentence).holds
     assert model.usage().calls == 1
-    assert checker.check(FACET, "Restores are checked by IT.", ask_model=False).holds
-    assert model.usage().calls == 1
-    assert not checker.check(FACET, "Restores are planned.", ask_model=False).holds
+    assert checker.check("Another facet.", sentence).holds  # another facet: another question
+    assert model.usage().calls == 2
+    assert not checker.check(FACET, "Restores are planned.", "partial").holds
+    assert model.usage().calls == 2
 
 
 @pytest.fixture
@@ -119,7 +154,8 @@ def test_the_verifier_can_only_downgrade(context: PipelineContext) -> None:
         assert all(RANK[v] <= RANK[u] for v, u in zip(verified, unverified, strict=True))
 
 
-def test_only_candidates_over_the_met_cut_off_go_to_the_model(context: PipelineContext) -> None:
+def test_each_candidate_over_partial_is_asked_once_until_one_holds(
+        context: PipelineContext) -> None:
     scoring = ScoringSettings()
     cut_offs = thresholds(scoring)
     retriever = Retriever(context, "w", retrieval_params(scoring))
@@ -128,8 +164,47 @@ def test_only_candidates_over_the_met_cut_off_go_to_the_model(context: PipelineC
     facet_vectors = retriever.vectors([claim(f.text) for f in REQUIREMENT.facets])
     candidates = match_candidates(REQUIREMENT.facets, facet_vectors, sentences, vectors,
                                   evidence, cut_offs)
-    over_met = {c.sentence.text for f in REQUIREMENT.facets for c in candidates[f.id]
-                if c.score >= cut_offs.cut_offs(f.kind)[0] and not HEDGE.search(c.sentence.text)}
+    asked = {(f.text, c.sentence.text) for f in REQUIREMENT.facets for c in candidates[f.id]
+             if not HEDGE.search(c.sentence.text)}
     model = fake_llm(["no"])  # every question is asked, none upholds a sentence
     findings(context, model)
-    assert model.usage().calls == len(over_met)  # each such sentence once, nothing else
+    assert model.usage().calls == len(asked)  # each such pair once, nothing else
+    upheld = fake_llm(["yes"])
+    findings(context, upheld)  # the first candidate of each facet holds: one call per facet
+    assert upheld.usage().calls == sum(
+        any(not HEDGE.search(c.sentence.text) for c in candidates[f.id])
+        for f in REQUIREMENT.facets)
+
+
+def test_removing_a_document_never_raises_a_finding_under_graded_answers(
+        context: PipelineContext) -> None:
+    scoring = ScoringSettings()
+    model = Probabilities({"restored from backup": 0.9, "planned": 0.9, "backup policy": 0.2,
+                           "": 0.12})
+    retriever = Retriever(context, "w", retrieval_params(scoring))
+    chunks = context.store.chunks("w")
+    for kept in ({c.document for c in chunks}, {"backup_policy.md"}, {"restore_test_log.md"}):
+        evidence = [Evidence(chunk=c, score=1.0) for c in chunks if c.document in kept]
+        full = [Evidence(chunk=c, score=1.0) for c in chunks]
+        checker = Verifier(model, load_prompt("verify-facet"), ModelCutOffs(0.3, 0.15))
+        strategy = MatchStrategy(context.store, "w", retriever, checker, thresholds(scoring))
+        fewer, _ = strategy.findings(REQUIREMENT, evidence)
+        more, _ = strategy.findings(REQUIREMENT, full)
+        assert all(RANK[f.status] <= RANK[m.status] for f, m in zip(fewer, more, strict=True))
+        assert all(f.similarity <= m.similarity + 1e-9 for f, m in zip(fewer, more, strict=True)
+                   if f.status == m.status == FacetStatus.NOT_MET)
+
+
+def test_an_unshown_facet_keeps_its_best_match_score_for_the_level_one_rule(
+        context: PipelineContext) -> None:
+    refused = findings(context, fake_llm(["no"]))
+    scoring = ScoringSettings()
+    retriever = Retriever(context, "w", retrieval_params(scoring))
+    evidence = [Evidence(chunk=c, score=1.0) for c in context.store.chunks("w")]
+    sentences, vectors = context.store.sentences("w", [e.chunk.chunk_id for e in evidence])
+    facet_vectors = retriever.vectors([claim(f.text) for f in REQUIREMENT.facets])
+    candidates = match_candidates(REQUIREMENT.facets, facet_vectors, sentences, vectors,
+                                  evidence, thresholds(scoring))
+    for facet, finding in zip(REQUIREMENT.facets, refused, strict=True):
+        if finding.status == FacetStatus.NOT_MET and candidates[facet.id]:
+            assert finding.similarity == candidates[facet.id][0].score

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel
 
@@ -55,4 +55,18 @@ class LLM(Protocol):
 
     def usage(self) -> Usage:
         """Token counts and calls so far."""
+        ...
+
+
+@runtime_checkable
+class OptionScorer(Protocol):
+    """A model that can say how probable each of a few one-word answers is.
+
+    Providers that expose token probabilities (the in-process llama.cpp model) implement it;
+    the others return None and callers fall back to ``LLM.choose``.
+    """
+
+    def option_probabilities(self, system: str, user: str,
+                             options: Sequence[str]) -> dict[str, float] | None:
+        """The probability of each option as the reply's first token, summing to 1, or None."""
         ...

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from service.components.llm.base import LLM, Usage
+from service.components.llm.base import LLM, OptionScorer, Usage
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -26,6 +26,13 @@ class DelegatingLLM:
     def choose(self, system: str, user: str, options: Sequence[str]) -> str:
         """The inner model's choice."""
         return self.inner.choose(system, user, options)
+
+    def option_probabilities(self, system: str, user: str,
+                             options: Sequence[str]) -> dict[str, float] | None:
+        """The inner model's option probabilities, None when it has none."""
+        if isinstance(self.inner, OptionScorer):
+            return self.inner.option_probabilities(system, user, options)
+        return None
 
     def generate(self, system: str, user: str, max_tokens: int) -> str:
         """The inner model's text."""

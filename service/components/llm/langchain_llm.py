@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar, cast
@@ -88,6 +89,24 @@ class ChatModelLLM:
         return self._retrying(
             lambda: match_option(self._invoke_text(model, system, prompt), options)
         )
+
+    def option_probabilities(self, system: str, user: str,
+                             options: Sequence[str]) -> dict[str, float] | None:
+        """Each option's probability as the first reply token, normalised over the options.
+
+        Only the in-process llama.cpp model exposes its logits here; other providers give
+        None (callers fall back to ``choose``). Options should differ in their first token.
+        """
+        option_logits = getattr(self._chat_model, "option_logits", None)
+        if option_logits is None or not options:
+            return None
+        with self._call_slots:
+            logits, prompt_tokens = option_logits(self._messages(system, user), options)
+        self._record(prompt_tokens, 0)
+        top = max(logits)
+        weights = [math.exp(value - top) for value in logits]
+        total = sum(weights)
+        return {option: weight / total for option, weight in zip(options, weights, strict=True)}
 
     def generate(self, system: str, user: str, max_tokens: int) -> str:
         """Free text, at most ``max_tokens`` tokens."""

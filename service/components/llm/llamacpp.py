@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import atexit
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import Any
 
@@ -182,6 +182,36 @@ class ChatLlamaCpp(BaseChatModel):
                 usage_metadata=usage_metadata(prompt_tokens, pieces),
             )
         )
+
+    def option_logits(self, messages: list[BaseMessage],
+                      options: Sequence[str]) -> tuple[list[float], int]:
+        """The raw logit of each option's first token as the reply's first token.
+
+        One forward pass, no sampling: a logits processor reads the next-token logits as
+        llama.cpp hands them to its sampler, before any grammar. The prompt goes through the
+        model's own chat template, and llama.cpp reuses the prefix it evaluated last, so
+        questions that share their start cost only their new tokens. Returns the logits and
+        the prompt's token count.
+        """
+        captured: list[Any] = []
+
+        def capture(input_ids: Any, scores: Any) -> Any:
+            captured.append(scores.copy())
+            return scores
+
+        with self.runtime.lock:
+            llama = self.runtime.llama
+            first = [llama.tokenize(option.encode("utf-8"), add_bos=False, special=False)[0]
+                     for option in options]
+            response = llama.create_chat_completion(
+                messages=[_to_llama_message(message) for message in messages],
+                max_tokens=1, temperature=self.temperature, seed=SEED,
+                logits_processor=[capture],
+            )
+        if not captured:
+            raise RuntimeError("llama.cpp returned no logits for the first reply token")
+        logits = captured[0]
+        return [float(logits[token]) for token in first], int(response["usage"]["prompt_tokens"])
 
     def _request(
         self, messages: list[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]

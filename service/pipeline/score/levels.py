@@ -2,7 +2,7 @@
 
 | level | when |
 |---|---|
-| 0 | no evidence passes the relevance floor |
+| 0 | no evidence passes the relevance floor (or none comes near a facet: ``relevant``) |
 | 1 | evidence exists, but no documentation facet is met or partial |
 | 2 | documentation facets partly met |
 | 3 | all documentation facets met |
@@ -48,6 +48,17 @@ def implementation_level(findings: tuple[FacetFinding, ...], has_records: bool) 
     if _all_met(practice):
         return 5 if _all_met(_of(findings, FacetKind.IMPROVEMENT)) else 4
     return 2 if any(f.status in SHOWN for f in practice) else 1
+
+
+def relevant(findings: tuple[FacetFinding, ...], weak: float) -> bool:
+    """Whether the evidence comes near the requirement: some facet shown, or matched >= weak.
+
+    ``weak`` 0: any evidence over the floor is enough. Level 1 needs this, so that a text
+    that merely names the topic (a magazine article, a newsletter) and passes the relevance
+    floor does not make a requirement "initial". It reads each facet's best match score,
+    which can only fall when documents are removed.
+    """
+    return weak <= 0 or any(f.status in SHOWN or f.similarity >= weak for f in findings)
 
 
 def maturity(findings: tuple[FacetFinding, ...], has_evidence: bool) -> int:

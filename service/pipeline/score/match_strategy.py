@@ -1,8 +1,8 @@
 """Strategy `match`: findings from sentence matching, checked by the downgrade-only verifier.
 
-The model is asked only about candidates that could make a facet met (over the met cut-off):
-they decide a level, and a partial finding rests on the match and the hedge check alone.
-That bounds the model's work per requirement by the candidates over the met cut-off.
+The model is asked, per candidate, whether the sentence shows the facet (``verify``); it can
+only lower what the match found. Candidates are taken best first and the search stops once
+nothing further could raise the finding, so most facets cost one call.
 """
 
 from __future__ import annotations
@@ -53,27 +53,41 @@ class MatchStrategy:
                     else "no sentence of the evidence matches")
             finding = FacetFinding(id=facet.id, text=facet.shown_text, kind=facet.kind,
                                    status=FacetStatus.NOT_MET, note=note)
-            met = self.thresholds.cut_offs(facet.kind)[0]
+            met, partial = self.thresholds.cut_offs(facet.kind)
             for candidate in candidates[facet.id]:
-                # Best first: the candidates over the met cut-off come before the rest. Only
-                # they go to the model (hedge check, then one yes/no question); the first that
-                # holds makes the facet met. The rest can only make it partial, and the hedge
-                # check alone decides them. Each candidate's verdict depends on its own
-                # sentence only (the model's answer is remembered per sentence), so the
-                # finding is the best status any candidate earns: removing documents only
-                # removes candidates and can never raise it.
-                at_met = candidate.score >= met
-                verdict = self.verifier.check(facet.text, candidate.sentence.text,
-                                              ask_model=at_met)
+                if candidate.score < partial:
+                    break  # under partial: only the level-1 rule reads it (see below)
+                # Best first: the candidates over the met cut-off come before the rest. Each
+                # is checked on its own (hedge check, then the model's P(yes) that this
+                # sentence shows this facet, remembered per pair): a candidate earns met,
+                # partial or nothing, and never more than its match. The finding is the best
+                # that any candidate earns. That makes it monotone: removing documents only
+                # removes candidates, so it can only lower the finding; no rank cut, because
+                # a cut would let a lower candidate move up and be asked in a removed one's
+                # place. The loop stops as soon as nothing further can raise the finding
+                # (met found, or partial found and only partial-zone candidates remain), which
+                # bounds the model's calls without changing what the finding is.
+                matched = "met" if candidate.score >= met else "partial"
+                if finding.status == FacetStatus.PARTIAL and matched == "partial":
+                    break
+                verdict = self.verifier.check(facet.text, candidate.sentence.text, matched)
                 if not verdict.holds:
-                    finding = finding.model_copy(update={"note": verdict.reason,
-                                                         "similarity": candidate.score})
+                    if finding.status == FacetStatus.NOT_MET:
+                        finding = finding.model_copy(update={"note": verdict.reason,
+                                                             "similarity": candidate.score})
                     continue
-                status = FacetStatus.MET if at_met else FacetStatus.PARTIAL
+                if verdict.earns == "partial" and finding.status == FacetStatus.PARTIAL:
+                    continue
+                status = FacetStatus.MET if verdict.earns == "met" else FacetStatus.PARTIAL
                 finding = finding.model_copy(update={
                     "status": status, "quote": candidate.sentence.text,
                     "chunk_id": candidate.sentence.chunk_id, "similarity": candidate.score,
-                    "note": ""})
-                break
+                    "note": verdict.reason})
+                if status == FacetStatus.MET:
+                    break
+            if finding.status == FacetStatus.NOT_MET and candidates[facet.id]:
+                # The best match score, hedged or refused or under partial: the level-1 rule
+                # (``levels.relevant``) reads it. A best score can only fall when candidates go.
+                finding = finding.model_copy(update={"similarity": candidates[facet.id][0].score})
             findings.append(finding)
         return tuple(findings), []

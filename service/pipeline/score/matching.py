@@ -38,6 +38,8 @@ class Thresholds:
     record_met: float
     record_partial: float
     lexical_weight: float
+    weak: float = 0.0
+    """Level 1 needs a candidate of some facet scoring at least this (0: any evidence)."""
 
     def cut_offs(self, kind: FacetKind) -> tuple[float, float]:
         """(met, partial) for a facet kind: terse records get their own, lower cut-offs."""
@@ -96,7 +98,10 @@ def match_candidates(
     evidence: list[Evidence],
     thresholds: Thresholds,
 ) -> dict[str, list[Candidate]]:
-    """For each facet id, every eligible sentence scoring at least ``partial``, best first."""
+    """For each facet id, every eligible sentence scoring at least ``partial``, best first.
+
+    The kind's partial cut-off, or ``weak`` when that is set and lower (for level 1).
+    """
     by_chunk = {e.chunk.chunk_id: e for e in evidence}
     found: dict[str, list[Candidate]] = {facet.id: [] for facet in facets}
     if not sentences:
@@ -114,5 +119,7 @@ def match_candidates(
         ]
         scored.sort(key=lambda c: -c.score)
         partial = thresholds.cut_offs(facet.kind)[1]
+        if thresholds.weak > 0:
+            partial = min(partial, thresholds.weak)
         found[facet.id] = [c for c in scored if c.score >= partial]
     return found

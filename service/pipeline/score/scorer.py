@@ -22,6 +22,8 @@ from service.pipeline.score.ocr_support import hold_back_poor_scans
 from service.pipeline.score.rationale import template_rationale
 
 NO_EVIDENCE = "No evidence found: no passage passed the relevance floor."
+WEAK_EVIDENCE = ("Level 0: passages passed the relevance floor, but no sentence in them comes "
+                 "near any facet of the requirement")
 
 
 class Strategy(Protocol):
@@ -45,7 +47,8 @@ class Scorer:
 
     ``labels`` names the 0-5 maturity levels (the ``maturity-0-5`` scale of the corpus).
     A met facet whose only support was read by OCR under ``ocr_min_confidence`` is held
-    at partial (``ocr_support``).
+    at partial (``ocr_support``). Level 1 needs some facet matched at least ``weak_match``
+    (``levels.relevant``; 0: any evidence over the floor).
     Every proposal gets the template rationale; with ``model_rationale`` a proposal that has
     evidence is marked pending, for the model to write its rationale after the levels
     (``pipeline/rationales.py``).
@@ -54,8 +57,9 @@ class Scorer:
     def __init__(self, retriever: Retriever, strategy: Strategy, scale: Scale,
                  provenance: Provenance, model_rationale: bool,
                  labels: tuple[str, ...], freshness: Freshness | None = None,
-                 ocr_min_confidence: float = 0.0) -> None:
+                 ocr_min_confidence: float = 0.0, weak_match: float = 0.0) -> None:
         self._labels = labels
+        self._weak_match = weak_match
         self._ocr_min_confidence = ocr_min_confidence
         self._retriever = retriever
         self._strategy = strategy
@@ -78,7 +82,10 @@ class Scorer:
                                                     self._ocr_min_confidence)
         flags = flags + citation_problems(findings, evidence) + poor_scans
         has_records = any(e.counts_as_record for e in evidence)
-        maturity = levels.maturity(findings, has_evidence=True)
+        relevant = levels.relevant(findings, self._weak_match)
+        weak = () if relevant else (f"{WEAK_EVIDENCE} (best match under "
+                                    f"{self._weak_match:.2f}).",)
+        maturity = levels.maturity(findings, has_evidence=relevant)
         documents = {e.chunk.chunk_id: e.chunk.document for e in evidence}
         cited = [documents[f.chunk_id] for f in findings if f.chunk_id in documents]
         thresholds = self._provenance.thresholds
@@ -87,7 +94,7 @@ class Scorer:
         return Proposal(
             ref_id=requirement.ref_id, title=requirement.shown_title, theme=requirement.theme,
             maturity=maturity, level=levels.on_scale(maturity, self._scale),
-            documentation_level=levels.documentation_level(findings, True),
+            documentation_level=levels.documentation_level(findings, relevant),
             implementation_level=levels.implementation_level(findings, has_records),
             confidence=levels.confidence(findings, thresholds["met"], thresholds["partial"],
                                          self._strategy.agreement),
@@ -95,7 +102,7 @@ class Scorer:
             rationale_source=(RationaleSource.PENDING if self._model_rationale
                               else RationaleSource.TEMPLATE),
             facets=findings, citations=tuple(citations_for(findings, evidence)),
-            gaps=(*stale, *levels.gaps(findings, requirement.typical_evidence), *poor_scans),
+            gaps=(*weak, *stale, *levels.gaps(findings, requirement.typical_evidence), *poor_scans),
             status=ProposalStatus.FLAGGED if flags else ProposalStatus.PROPOSED,
             flags=tuple(flags), provenance=provenance,
         )

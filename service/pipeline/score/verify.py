@@ -1,8 +1,12 @@
-"""The downgrade-only verifier: a hedge check, then one yes/no question to the LLM.
+"""The downgrade-only verifier: a hedge check, then P(yes) that a sentence shows a facet.
 
-The question is about the sentence alone (is it a fact, or negated, planned, draft?), so the
-model's answer is remembered per sentence: a sentence that is a candidate for several facets
-or requirements costs one call, and its verdict is the same wherever it is asked.
+The model is asked "does this sentence show this facet?" about one (facet, sentence) pair,
+and its answer is remembered per pair. Where the provider gives token probabilities (the
+embedded llama.cpp model) the answer is P(Yes) as the reply's first token, compared with
+cut-offs calibrated on the labelled real documents (``evals/calibrate_facet_check.py``);
+elsewhere it is the model's constrained Yes/No, read as 1.0 or 0.0. Either way a verdict
+depends on its own pair only, never on the other candidates, so the checks keep matching
+monotone: removing documents removes candidates, never raises what one of them earns.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import threading
 from dataclasses import dataclass
 
 from service.components.llm import LLM
+from service.components.llm.base import OptionScorer
 from service.components.prompts import PromptTemplate
 from service.pipeline.prompting import fence, render
 
@@ -23,60 +28,101 @@ HEDGE = re.compile(
     r"optional|may be skipped)\b",
     re.IGNORECASE,
 )
+OPTIONS = ("Yes", "No")
+
+
+@dataclass(frozen=True)
+class ModelCutOffs:
+    """The model's P(Yes) a candidate needs: to make a facet met, and to make it partial."""
+
+    met: float = 0.5
+    partial: float = 0.5
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """Whether a match stands, and why not when it does not."""
+    """What a candidate sentence earns after the checks: 'met', 'partial' or '' (nothing)."""
 
-    holds: bool
+    earns: str
     reason: str = ""
     asked_model: bool = False
+
+    @property
+    def holds(self) -> bool:
+        """Whether the candidate earns anything at all."""
+        return bool(self.earns)
 
 
 class Verifier:
     """Checks one (facet, sentence) pair; it can only take a finding away, never add one."""
 
-    def __init__(self, llm: LLM | None, template: PromptTemplate) -> None:
+    def __init__(self, llm: LLM | None, template: PromptTemplate,
+                 cut_offs: ModelCutOffs | None = None) -> None:
         self._llm = llm
         self.template = template
+        self.cut_offs = cut_offs or ModelCutOffs()
         self.asked = 0
         self.agreed = 0
-        self._answers: dict[str, bool] = {}
+        self.calls = 0
+        self._answers: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
 
-    def check(self, facet: str, sentence: str, *, ask_model: bool = True) -> Verdict:
-        """Reject hedged sentences outright; then, if ``ask_model`` and there is a model, ask it.
+    def check(self, facet: str, sentence: str, matched: str = "met") -> Verdict:
+        """What a candidate that matching found at ``matched`` ('met' or 'partial') earns.
 
-        ``ask_model`` is False for candidates that can only make a facet partial: the hedge
-        check alone decides those, and the model's calls go to the candidates that decide
-        whether a facet is met.
+        A hedged sentence earns nothing. Without a model the match stands. With one, a
+        candidate matched at met keeps met at P(Yes) over the met cut-off, drops to partial
+        over the partial cut-off, and earns nothing under it; one matched at partial keeps
+        partial over the partial cut-off. So the model can only lower a match, never raise it.
+        With a partial cut-off of 0 the model is not asked about partial matches at all.
         """
         hedge = HEDGE.search(sentence)
         if hedge:
-            return Verdict(False, f"the sentence is hedged or negated ('{hedge.group(0)}')")
-        if self._llm is None or not ask_model:
-            return Verdict(True)
-        is_fact = self._is_fact(self._llm, sentence)
+            return Verdict("", f"the sentence is hedged or negated ('{hedge.group(0)}')")
+        if self._llm is None or (matched == "partial" and self.cut_offs.partial <= 0):
+            return Verdict(matched)
+        p_yes = self.probability(facet, sentence)
+        if matched == "met" and p_yes >= self.cut_offs.met:
+            earns = "met"
+        elif p_yes >= self.cut_offs.partial:
+            earns = "partial"
+        else:
+            earns = ""
         with self._lock:
             self.asked += 1
-            self.agreed += is_fact
-        if is_fact:
-            return Verdict(True, asked_model=True)
-        return Verdict(False, "the verifier found the sentence does not state it", True)
+            self.agreed += earns == matched
+        if earns:
+            return Verdict(earns, "" if earns == matched else
+                           f"the verifier found the sentence only partly shows it "
+                           f"(P(yes) {p_yes:.2f})", True)
+        return Verdict("", f"the verifier found the sentence does not show it "
+                           f"(P(yes) {p_yes:.2f})", True)
 
-    def _is_fact(self, llm: LLM, sentence: str) -> bool:
+    def probability(self, facet: str, sentence: str) -> float:
+        """The model's P(Yes) that ``sentence`` shows ``facet``, asked once per pair.
+
+        1.0 without a model; 1.0 or 0.0 from a provider without token probabilities.
+        """
+        if self._llm is None:
+            return 1.0
+        key = (facet, sentence)
         with self._lock:
-            known = self._answers.get(sentence)
+            known = self._answers.get(key)
         if known is not None:
             return known
-        system, user = render(self.template, sentence=fence(sentence))
-        answer = llm.choose(system, user, ("Yes", "No")) == "Yes"
+        system, user = render(self.template, facet=facet, sentence=fence(sentence))
+        probabilities = (self._llm.option_probabilities(system, user, OPTIONS)
+                         if isinstance(self._llm, OptionScorer) else None)
+        if probabilities is None:
+            p_yes = 1.0 if self._llm.choose(system, user, OPTIONS) == "Yes" else 0.0
+        else:
+            p_yes = probabilities["Yes"]
         with self._lock:
-            self._answers[sentence] = answer
-        return answer
+            self._answers[key] = p_yes
+            self.calls += 1
+        return p_yes
 
     @property
     def agreement(self) -> float:
-        """Share of verdicts in which the model upheld the sentence (1.0 when none was asked)."""
+        """Share of checks in which the model upheld the match as found (1.0 when none was)."""
         return self.agreed / self.asked if self.asked else 1.0
