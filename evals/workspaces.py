@@ -8,6 +8,7 @@ unchanged files, so a kept data dir (``--data-dir``) makes re-runs fast.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -25,7 +26,11 @@ from evals.cases import (
     graded_sets,
 )
 from evals.progress import Progress
-from service.domain.evidence import Chunk
+from service.db.documents import list_documents
+from service.db.tables import DocumentRow
+from service.db.workspaces import get_or_create_workspace, get_workspace
+from service.domain.evidence import Chunk, Sentence
+from service.domain.visibility import chunk_prefix
 from service.pipeline.context import PipelineContext
 from service.pipeline.ingest import Ingestor, expand_paths
 from service.pipeline.score.citations import normalise, quote_in
@@ -153,34 +158,86 @@ def check_labels(target: Target, chunks: list[Chunk]) -> None:
 
 
 def clear(context: PipelineContext, workspace: str) -> None:
-    """Remove every chunk and sentence of a scratch workspace from the vector store."""
+    """Remove every chunk, sentence and document row of a scratch workspace."""
     for document_id in {c.document_id for c in context.store.chunks(workspace)}:
         context.store.delete_document(workspace, document_id, keep=set())
+    _drop_rows(context, workspace, lambda name: True)
+
+
+def _drop_rows(context: PipelineContext, workspace: str, drop: Callable[[str], bool]) -> None:
+    with context.sessions() as session:
+        space = get_workspace(session, workspace)
+        for row in [] if space is None else list_documents(session, space.id):
+            if drop(row.display_name):
+                session.delete(row)
+        session.commit()
+
+
+def _copied_id(target: str, document_id: str) -> str:
+    """The same id for the same document copied into the same workspace, on every copy."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"assay-eval/{target}/{document_id}"))
 
 
 def copy_documents(context: PipelineContext, source: str, target: str,
                    keep: Callable[[str], bool] = lambda name: True) -> None:
-    """Copy the chunks and sentences of the documents ``keep`` accepts into ``target``.
+    """Copy the documents ``keep`` accepts into ``target``: ready rows, chunks and sentences.
 
-    The stored vectors are copied too: nothing is embedded again.
+    The stored vectors are copied too: nothing is embedded again. Retrieval shows only the
+    chunks of ready document rows, in the version the row names, so each copy gets a row of
+    its own (a new id) and its chunk and sentence ids are re-prefixed to match it.
     """
     store = context.store
-    chunks = [c for c in store.chunks(source) if keep(c.document)]
+    with context.sessions() as session:
+        space = get_workspace(session, source)
+        rows = {r.id: r for r in ([] if space is None else list_documents(session, space.id))
+                if keep(r.display_name)}
+        into = get_or_create_workspace(session, target)
+        for row in rows.values():
+            session.add(DocumentRow(
+                id=_copied_id(target, row.id), workspace_id=into.id,
+                display_name=row.display_name, source_path=row.source_path,
+                content_hash=row.content_hash, size_bytes=row.size_bytes,
+                doc_type=row.doc_type, stored_path=row.stored_path, pages=row.pages,
+                chunks=row.chunks, version=row.version, state=row.state))
+        prefixes = {i: (chunk_prefix(i, r.content_hash),
+                        chunk_prefix(_copied_id(target, i), r.content_hash))
+                    for i, r in rows.items()}
+        session.commit()
+    chunks = [c for c in store.chunks(source) if c.document_id in prefixes
+              and c.chunk_id.startswith(prefixes[c.document_id][0])]
     if not chunks:
         return
+
+    def moved(chunk_id: str, document_id: str) -> str:
+        old, new = prefixes[document_id]
+        return new + chunk_id[len(old):]
+
     vectors = store.chunk_vectors(source, [c.chunk_id for c in chunks])
-    store.add(target, [c.model_copy(update={"workspace": target}) for c in chunks],
-              [vectors[c.chunk_id] for c in chunks])
+    store.add(target, [c.model_copy(update={
+        "workspace": target, "document_id": _copied_id(target, c.document_id),
+        "chunk_id": moved(c.chunk_id, c.document_id)}) for c in chunks],
+        [vectors[c.chunk_id] for c in chunks])
     sentences, sentence_vectors = store.sentences(source, [c.chunk_id for c in chunks])
     if sentences:
-        store.add_sentences(target, sentences, sentence_vectors)
+        store.add_sentences(target, [_moved_sentence(s, moved, target) for s in sentences],
+                            sentence_vectors)
+
+
+def _moved_sentence(sentence: Sentence, moved: Callable[[str, str], str],
+                    target: str) -> Sentence:
+    chunk_id = moved(sentence.chunk_id, sentence.document_id)
+    rest = sentence.sentence_id.removeprefix(sentence.chunk_id)
+    return sentence.model_copy(update={
+        "sentence_id": chunk_id + rest if rest != sentence.sentence_id else f"{chunk_id}|{rest}",
+        "chunk_id": chunk_id, "document_id": _copied_id(target, sentence.document_id)})
 
 
 def remove_documents(context: PipelineContext, workspace: str, names: set[str]) -> None:
-    """Remove the named documents' chunks and sentences from a scratch workspace."""
+    """Remove the named documents' rows, chunks and sentences from a scratch workspace."""
     for document_id in {c.document_id for c in context.store.chunks(workspace)
                         if c.document in names}:
         context.store.delete_document(workspace, document_id, keep=set())
+    _drop_rows(context, workspace, names.__contains__)
 
 
 def ingest_folder(context: PipelineContext, workspace: str, folder: Path) -> None:

@@ -89,6 +89,10 @@ def test_removing_any_document_never_raises_a_level(session: EvalSession) -> Non
     assert checked > 0 and violations == []
     clear(session.context, robustness.SCRATCH)
     copy_documents(session.context, target.workspace, robustness.SCRATCH)
+    # a copy that retrieval could not see (no document rows) would make every level 0 and
+    # this check pass whatever the code did: the whole copy must score as the original
+    copied = session.propose(target, refs, robustness.SCRATCH)
+    assert {r: copied[r].maturity for r in refs} == {r: before[r].maturity for r in refs}
     for name in DOCUMENTS:
         remove_documents(session.context, robustness.SCRATCH, {name})
         after = session.propose(target, refs, robustness.SCRATCH)
