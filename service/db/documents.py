@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.db.document_versions import count_version_references
 from service.db.tables import READY, DocumentRow
+from service.db.updates import changed_rows
 
 
 def find_document(session: Session, workspace_id: int, display_name: str) -> DocumentRow | None:
@@ -65,44 +65,34 @@ def insert_pending(session: Session, row: DocumentRow) -> bool:
     return True
 
 
-def _rowcount(result: object) -> int:
-    return result.rowcount if isinstance(result, CursorResult) else 0
-
-
 def take_lease(
     session: Session, document_id: str, holder: str, now: datetime, until: datetime
 ) -> bool:
     """Lease the document to ``holder`` if nobody holds it or the lease expired; True if so."""
-    result = session.execute(
+    return changed_rows(session, (
         update(DocumentRow)
         .where(DocumentRow.id == document_id,
                or_(DocumentRow.lease_holder.is_(None), DocumentRow.lease_expires_at < now))
         .values(lease_holder=holder, lease_expires_at=until)
-        .execution_options(synchronize_session=False)
-    )
-    return _rowcount(result) == 1
+    )) == 1
 
 
 def renew_lease(session: Session, document_id: str, holder: str, until: datetime) -> bool:
     """Extend the holder's lease; False if it is no longer theirs."""
-    result = session.execute(
+    return changed_rows(session, (
         update(DocumentRow)
         .where(DocumentRow.id == document_id, DocumentRow.lease_holder == holder)
         .values(lease_expires_at=until)
-        .execution_options(synchronize_session=False)
-    )
-    return _rowcount(result) == 1
+    )) == 1
 
 
 def release_lease(session: Session, document_id: str, holder: str) -> bool:
     """Give the lease back; False if it was no longer the holder's."""
-    result = session.execute(
+    return changed_rows(session, (
         update(DocumentRow)
         .where(DocumentRow.id == document_id, DocumentRow.lease_holder == holder)
         .values(lease_holder=None, lease_expires_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    return _rowcount(result) == 1
+    )) == 1
 
 
 def held_document(session: Session, document_id: str, holder: str) -> DocumentRow | None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, Update, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.db.job_tables import JobRow
 from service.db.tables import utcnow
+from service.db.updates import changed_rows
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 UNFINISHED = (QUEUED, RUNNING)
@@ -27,12 +28,6 @@ def _lease_free(holder: str, now: datetime) -> ColumnElement[bool]:
         and_(JobRow.lease_holder == holder, JobRow.state == QUEUED),
         JobRow.lease_expires < now,
     )
-
-
-def _changed(session: Session, statement: Update) -> int:
-    """Run an UPDATE; how many rows it changed."""
-    result = session.execute(statement)
-    return int(cast(CursorResult[Any], result).rowcount)
 
 
 def add_job(session: Session, row: JobRow) -> None:
@@ -49,7 +44,7 @@ def get_job(session: Session, job_id: str) -> JobRow | None:
 def claim_job(session: Session, job_id: str, holder: str, lease: timedelta) -> bool:
     """Take the job's lease and mark it running, unless it is finished or held by another."""
     now = utcnow()
-    claimed = _changed(session, (
+    claimed = changed_rows(session, (
         update(JobRow)
         .where(JobRow.id == job_id, JobRow.state.in_(UNFINISHED),
                JobRow.cancel_requested.is_(False), _lease_free(holder, now))
@@ -74,7 +69,7 @@ def report_progress(
     session: Session, job_id: str, holder: str, lease: timedelta, percent: float, current: str
 ) -> JobRow | None:
     """Record progress and renew the lease; None if ``holder`` no longer holds the job."""
-    changed = _changed(session, (
+    changed = changed_rows(session, (
         update(JobRow)
         .where(JobRow.id == job_id, JobRow.lease_holder == holder, JobRow.state == RUNNING)
         .values(percent=percent, current=current[:300], lease_expires=utcnow() + lease)
@@ -86,7 +81,7 @@ def report_progress(
 
 def renew_leases(session: Session, holder: str, job_ids: list[str], lease: timedelta) -> int:
     """Extend the leases ``holder`` holds on these unfinished jobs; returns how many."""
-    renewed = _changed(session, (
+    renewed = changed_rows(session, (
         update(JobRow)
         .where(JobRow.lease_holder == holder, JobRow.id.in_(job_ids),
                JobRow.state.in_(UNFINISHED))
@@ -99,7 +94,7 @@ def renew_leases(session: Session, holder: str, job_ids: list[str], lease: timed
 
 def release_leases(session: Session, holder: str, job_ids: list[str]) -> None:
     """Let these leases lapse now, so that the next process takes the jobs at once."""
-    _changed(session, (
+    changed_rows(session, (
         update(JobRow)
         .where(JobRow.lease_holder == holder, JobRow.id.in_(job_ids),
                JobRow.state.in_(UNFINISHED))
@@ -115,7 +110,7 @@ def finish_job(session: Session, job_id: str, holder: str | None, **outcome: Any
     ``holder`` None finishes a job nobody runs (cancelled while queued, or reaped).
     """
     held = JobRow.lease_holder.is_(None) if holder is None else JobRow.lease_holder == holder
-    changed = _changed(session, (
+    changed = changed_rows(session, (
         update(JobRow)
         .where(JobRow.id == job_id, JobRow.state.in_(UNFINISHED), held)
         .values(finished_at=utcnow(), lease_holder=None, lease_expires=None, **outcome)
@@ -127,11 +122,11 @@ def finish_job(session: Session, job_id: str, holder: str | None, **outcome: Any
 
 def request_cancel(session: Session, job_id: str, queued_by: str) -> None:
     """Ask the job to stop; a job still queued (by ``queued_by`` or nobody) is cancelled at once."""
-    _changed(session, (
+    changed_rows(session, (
         update(JobRow).where(JobRow.id == job_id, JobRow.state.in_(UNFINISHED))
         .values(cancel_requested=True).execution_options(synchronize_session=False)
     ))
-    _changed(session, (
+    changed_rows(session, (
         update(JobRow)
         .where(JobRow.id == job_id, JobRow.state == QUEUED,
                or_(JobRow.lease_holder.is_(None),
@@ -161,7 +156,7 @@ def live_jobs(session: Session, kind: str, scope: str | None, now: datetime) -> 
 
 def take_over(session: Session, row: JobRow, **values: Any) -> bool:
     """Change an expired job as ``values`` say, unless another process changed it first."""
-    changed = _changed(session, (
+    changed = changed_rows(session, (
         update(JobRow)
         .where(and_(JobRow.id == row.id, JobRow.state.in_(UNFINISHED),
                     JobRow.lease_expires == row.lease_expires,
