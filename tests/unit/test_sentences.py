@@ -66,3 +66,31 @@ def test_fragments_and_blank_text_give_nothing() -> None:
     assert split_sentences("") == []
     assert split_sentences("\n\n  \n") == []
     assert split_sentences("Version 4.0\nApproved: CEO") == []
+
+
+def test_wrapped_prose_is_joined_into_whole_sentences() -> None:
+    text = ("Common topics in such programmes\n"
+            "include passwords and multi-factor authentication, the review of user accounts, "
+            "the handling\n"
+            "of laptops and removable media.\n"
+            "- **Need to know**: people see the customer data they need for the task in\n"
+            "  front of them and nothing else.\n"
+            "Access to our systems is granted only where the job needs it, and only by\n"
+            "Calder Reeve's service desk.\n"
+            "Version 4.0\nApproved: CEO")
+    sentences = split_sentences(text)
+    assert [" ".join(s.split()) for s in sentences] == [
+        "Common topics in such programmes include passwords and multi-factor authentication, "
+        "the review of user accounts, the handling of laptops and removable media.",
+        "**Need to know**: people see the customer data they need for the task in front of them "
+        "and nothing else.",
+        "Access to our systems is granted only where the job needs it, and only by Calder "
+        "Reeve's service desk.",
+    ]
+    assert all(s in text for s in sentences)  # verbatim, line breaks included
+
+
+def test_short_lines_that_start_a_capital_are_not_joined() -> None:
+    lines = ["Access review completed for all systems", "Reviewer signed the form on 2026-03-01",
+             "Exceptions raised for three leaver accounts"]
+    assert split_sentences("\n".join(lines)) == lines
