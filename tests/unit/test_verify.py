@@ -50,9 +50,12 @@ def verifier(llm: LLM | None) -> Verifier:
         "We do not test restores of the file shares.",
         "Restore testing will be introduced next year.",
         "Restore test owners: TBD.",
+        "On the restores: no, we've never done any kind of restore test.",
+        "We don\u2019t test restores of the archive yet.",
     ],
 )
 def test_hedged_sentences_are_refused_without_asking_the_model(sentence: str) -> None:
+    """Negations in either spelling of the apostrophe count; a prohibition does not."""
     model = fake_llm(["yes"])
     verdict = verifier(model).check(FACET, sentence)
     assert not verdict.holds
@@ -208,3 +211,7 @@ def test_an_unshown_facet_keeps_its_best_match_score_for_the_level_one_rule(
     for facet, finding in zip(REQUIREMENT.facets, refused, strict=True):
         if finding.status == FacetStatus.NOT_MET and candidates[facet.id]:
             assert finding.similarity == candidates[facet.id][0].score
+
+
+def test_a_prohibition_is_not_a_negation() -> None:
+    assert not HEDGE.search("Backup media must never leave the data centre unencrypted.")

@@ -25,7 +25,8 @@ HEDGE = re.compile(
     r"agreed|written|approved)|draft|tbd|we do not|does not|do not|is not|are not|no formal|"
     r"has not|have not|pending|under development|not started|not been|no longer|intends? to|"
     r"(?:is|are) being (?:prepared|drafted|developed|written)|expected (?:in|by) (?:q[1-4]|\d{4})|"
-    r"optional|may be skipped)\b",
+    r"optional|may be skipped|(?:don|doesn|isn|aren|haven|hasn)['\u2019]t|nobody|no one|"
+    r"(?:we|they|i)(?:['\u2019]ve| have)? never|(?:has|have|had) never)\b",
     re.IGNORECASE,
 )
 OPTIONS = ("Yes", "No")
