@@ -47,7 +47,7 @@ from service.pipeline.score import levels
 from service.pipeline.score.freshness import Freshness
 from service.pipeline.score.matching import claim, match_candidates
 from service.pipeline.score.verify import HEDGE, Verifier
-from service.pipeline.scoring_setup import retrieval_params, thresholds
+from service.pipeline.scoring_setup import genericity, retrieval_params, thresholds
 from service.settings import Settings
 
 WEAK = 0.40
@@ -113,19 +113,20 @@ def collect(context: PipelineContext, settings: Settings, targets: list[Target])
         distractor = Target("distractors", framework, Path("."), DISTRACTOR_WORKSPACE, ())
         jobs += [(distractor, DISTRACTOR_WORKSPACE, r, 0, None) for r in sorted(refs)]
     cases = []
+    penalise = genericity(context)
     retrievers: dict[str, Retriever] = {}
     for target, workspace, ref, expected, coverage in jobs:
         requirement = registry.requirement(target.framework, ref)
         retriever = retrievers.setdefault(
             workspace, Retriever(context, workspace, retrieval_params(settings.scoring)))
-        evidence = retriever.evidence(requirement)
+        evidence = retriever.evidence(requirement, by_sentence=settings.scoring.score_on_sentences)
         as_of = target.as_of or datetime.now(UTC).date()
         evidence, _ = Freshness(as_of, settings.scoring.review_months).mark(requirement, evidence)
         sentences, vectors = context.store.sentences(workspace,
                                                      [e.chunk.chunk_id for e in evidence])
         facet_vectors = retriever.vectors([claim(f.text) for f in requirement.facets])
         found = match_candidates(requirement.facets, facet_vectors, sentences, vectors,
-                                 evidence, wide)
+                                 evidence, wide, penalise.penalties(vectors))
         facets = tuple(
             FacetData(f.kind.value, f.text, *cut.cut_offs(f.kind),
                       tuple(Candidate(c.sentence.text, round(c.score, 4),

@@ -257,12 +257,12 @@ class ScoringSettings(BaseModel):
     """
 
     strategy: Literal["match", "judge"] = "match"
-    met_threshold: float = Field(default=0.60, ge=0.0, le=1.5)
+    met_threshold: float = Field(default=0.58, ge=0.0, le=1.5)
     partial_threshold: float = Field(default=0.55, ge=0.0, le=1.5)
     record_met_threshold: float = Field(
-        default=0.55, ge=0.0, le=1.5, description="met cut-off of implementation facets")
+        default=0.53, ge=0.0, le=1.5, description="met cut-off of implementation facets")
     record_partial_threshold: float = Field(
-        default=0.45, ge=0.0, le=1.5, description="partial cut-off of implementation facets")
+        default=0.43, ge=0.0, le=1.5, description="partial cut-off of implementation facets")
     lexical_weight: float = Field(default=0.10, ge=0.0, le=1.0)
     floor: float = Field(default=0.50, ge=0.0, le=1.0)
     k: int = Field(default=8, ge=1, le=50)
@@ -278,9 +278,23 @@ class ScoringSettings(BaseModel):
         description="the P(yes) a match needs to stay partial; 0: partial matches are not "
                     "asked, and a refused met match stays partial")
     weak_match: float = Field(
-        default=0.45, ge=0.0, le=1.5,
+        default=0.52, ge=0.0, le=1.5,
         description="level 1 needs some sentence of the evidence to match some facet at least "
                     "this well (0: any evidence over the floor is enough)")
+    genericity_weight: float = Field(
+        default=0.5, ge=0.0, le=2.0,
+        description="how much a sentence's likeness to compliance text in general (its mean "
+                    "cosine to the nearest facets of every built-in catalog) lowers its match "
+                    "scores; 0: off")
+    genericity_k: int = Field(default=50, ge=1, le=1000,
+                              description="how many nearest reference facets genericity averages")
+    genericity_centre: float = Field(
+        default=0.45, ge=0.0, le=1.0,
+        description="the genericity of a typical sentence: only the excess over it lowers a score")
+    score_on_sentences: bool = Field(
+        default=True,
+        description="scoring reads every chunk that passes the floor on its best sentence too, "
+                    "as the evidence list shows them (False: on the whole chunk only)")
     rationale: Literal["template", "llm"] = Field(
         default="llm", description="Who writes rationales: the model, after the levels, or "
                                    "the template alone (the fallback either way)")

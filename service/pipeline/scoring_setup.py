@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import numpy as np
+
 from service.components.catalog import corpora_dir, load_builtin_corpus
+from service.components.embedding.cache import cached_vectors
 from service.components.llm import LLM
 from service.components.prompts import load_prompt
 from service.domain.assessment import Provenance
@@ -13,6 +16,7 @@ from service.errors import CatalogFormatError
 from service.pipeline.context import PipelineContext
 from service.pipeline.retrieve import RetrievalParams, Retriever
 from service.pipeline.score.freshness import Freshness
+from service.pipeline.score.genericity import Genericity, reference_texts
 from service.pipeline.score.judge_strategy import JudgeStrategy
 from service.pipeline.score.match_strategy import MatchStrategy
 from service.pipeline.score.matching import Thresholds
@@ -55,6 +59,17 @@ def maturity_labels(settings: Settings) -> tuple[str, ...]:
     return tuple(named[value] for value in range(6))
 
 
+def genericity(context: PipelineContext) -> Genericity:
+    """The genericity penalty, its reference facets embedded once per model (and cached)."""
+    settings = context.settings
+    texts = reference_texts(load_builtin_corpus(corpora_dir(settings.catalog)))
+    vectors = (cached_vectors(context.embedder, texts, settings.data_dir / "cache" / "queries",
+                              "reference-facets")
+               if settings.scoring.genericity_weight > 0 and texts else np.zeros((0, 0)))
+    return Genericity(vectors, settings.scoring.genericity_k, settings.scoring.genericity_weight,
+                      settings.scoring.genericity_centre)
+
+
 def needs_llm(settings: ScoringSettings) -> bool:
     """Whether scoring calls a model at all (the match strategy can run without one)."""
     return settings.strategy == "judge" or settings.verify or settings.rationale == "llm"
@@ -94,6 +109,7 @@ def build_scorer(
             retriever,
             Verifier(llm if settings.verify else None, verify, model_cut_offs(settings)),
             cut_offs,
+            genericity(context),
         )
         if settings.verify:
             prompts[verify.id] = verify.version
@@ -109,6 +125,9 @@ def build_scorer(
             "record_partial": cut_offs.record_partial,
             "lexical_weight": cut_offs.lexical_weight,
             "weak_match": cut_offs.weak,
+            "genericity_weight": settings.genericity_weight,
+            "genericity_k": settings.genericity_k,
+            "genericity_centre": settings.genericity_centre,
             "verify_met_probability": settings.verify_met_probability,
             "verify_partial_probability": settings.verify_partial_probability,
             "ocr_min_confidence": settings.ocr_min_confidence,
@@ -120,5 +139,6 @@ def build_scorer(
     labels = maturity_labels(context.settings)
     scorer = Scorer(retriever, strategy, scale, provenance, model_rationale, labels, freshness,
                     ocr_min_confidence=settings.ocr_min_confidence,
-                    weak_match=settings.weak_match if settings.strategy == "match" else 0.0)
+                    weak_match=settings.weak_match if settings.strategy == "match" else 0.0,
+                    by_sentence=settings.score_on_sentences)
     return scorer, retriever

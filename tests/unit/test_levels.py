@@ -36,8 +36,12 @@ def scale(scale_id: str) -> Scale:
     [
         (((DOC, MET), (IMPL, MET), (IMPR, MET)), False, 0),
         (((DOC, NOT_MET), (DOC, NOT_MET), (IMPL, MET)), True, 1),
-        (((DOC, PARTIAL), (DOC, NOT_MET), (IMPL, MET), (IMPR, MET)), True, 2),
-        (((DOC, MET), (DOC, PARTIAL), (IMPL, MET)), True, 2),
+        (((DOC, PARTIAL), (DOC, NOT_MET), (IMPL, NOT_MET)), True, 2),
+        (((DOC, MET), (DOC, PARTIAL)), True, 2),
+        # partly documented, and records show some of the practice: defined in use
+        (((DOC, PARTIAL), (DOC, NOT_MET), (IMPL, MET), (IMPR, MET)), True, 3),
+        (((DOC, MET), (DOC, PARTIAL), (IMPL, PARTIAL)), True, 3),
+        (((DOC, NOT_MET), (IMPL, MET), (IMPL, MET)), True, 1),
         (((DOC, MET), (DOC, MET), (IMPL, PARTIAL), (IMPR, MET)), True, 3),
         (((DOC, MET), (IMPL, MET), (IMPL, NOT_MET)), True, 3),
         (((DOC, MET), (IMPL, MET), (IMPL, MET), (IMPR, NOT_MET)), True, 4),

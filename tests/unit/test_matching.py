@@ -93,17 +93,17 @@ def test_an_implementation_facet_never_matches_a_policy_sentence() -> None:
 def test_cut_offs_per_kind() -> None:
     record = evidence("log", EvidenceKind.RECORD)
     sentences = [sentence(n, "log") for n in range(3)]
-    vectors = [at(0.50), at(0.46), at(0.44)]  # under, between and over the two partial cut-offs
+    vectors = [at(0.50), at(0.46), at(0.41)]  # under, between and over the two partial cut-offs
     found = match_candidates((DOC_FACET, IMPL_FACET), [at(1.0), at(1.0)], sentences, vectors,
                              [record], NO_LEXICAL)
     assert found[DOC_FACET.id] == []  # documentation: partial at 0.55
-    assert [round(c.score, 2) for c in found[IMPL_FACET.id]] == [0.50, 0.46]  # records: 0.45
+    assert [round(c.score, 2) for c in found[IMPL_FACET.id]] == [0.50, 0.46]  # records: 0.43
     # a weak cut-off (for the level-1 rule) widens the candidates to it, for every kind
     widened = match_candidates((DOC_FACET,), [at(1.0)], sentences, vectors, [record],
                                replace(NO_LEXICAL, weak=0.45))
     assert [round(c.score, 2) for c in widened[DOC_FACET.id]] == [0.50, 0.46]
-    assert NO_LEXICAL.cut_offs(FacetKind.DOCUMENTATION) == (0.60, 0.55)
-    assert NO_LEXICAL.cut_offs(FacetKind.IMPROVEMENT) == (0.55, 0.45)
+    assert NO_LEXICAL.cut_offs(FacetKind.DOCUMENTATION) == (0.58, 0.55)
+    assert NO_LEXICAL.cut_offs(FacetKind.IMPROVEMENT) == (0.53, 0.43)
 
 
 def test_candidates_are_every_sentence_over_partial_best_first_from_retrieved_chunks() -> None:
@@ -133,3 +133,12 @@ def test_lexical_support_adds_to_the_cosine() -> None:
     [candidate] = match_candidates((DOC_FACET,), [at(1.0)], [words], [at(0.5)], [policy],
                                    replace(DEFAULTS, lexical_weight=0.1))[DOC_FACET.id]
     assert candidate.score == pytest.approx(0.6)
+
+
+def test_a_penalty_lowers_its_own_sentence_only() -> None:
+    record = evidence("log", EvidenceKind.RECORD)
+    sentences = [sentence(n, "log") for n in range(2)]
+    found = match_candidates((DOC_FACET,), [at(1.0)], sentences, [at(0.70), at(0.65)], [record],
+                             NO_LEXICAL, penalties=[0.10, 0.0])
+    assert [(c.sentence.sentence_id, round(c.score, 2)) for c in found[DOC_FACET.id]] == [
+        ("log:s1", 0.65), ("log:s0", 0.60)]

@@ -5,7 +5,7 @@
 | 0 | no evidence passes the relevance floor (or none comes near a facet: ``relevant``) |
 | 1 | evidence exists, but no documentation facet is met or partial |
 | 2 | documentation facets partly met |
-| 3 | all documentation facets met |
+| 3 | all documentation facets met, or partly met while records show some of the practice |
 | 4 | and all implementation facets met (record-backed; needs at least one) |
 | 5 | and all improvement facets met (needs at least one) |
 
@@ -62,9 +62,18 @@ def relevant(findings: tuple[FacetFinding, ...], weak: float) -> bool:
 
 
 def maturity(findings: tuple[FacetFinding, ...], has_evidence: bool) -> int:
-    """The 0-5 level of the table above."""
+    """The 0-5 level of the table above.
+
+    Partly written down but shown in use by records reads as defined (3): the records show
+    the approach is applied, which a policy with gaps alone does not. Measured on the graded
+    profiles, where level-4 companies came out at 2 (evals/README.md). Every step reads
+    only whether facets are shown, so a finding that gets worse never raises the level.
+    """
     level = documentation_level(findings, has_evidence)
-    if level < 3 or not _all_met(_of(findings, FacetKind.IMPLEMENTATION)):
+    practice = _of(findings, FacetKind.IMPLEMENTATION)
+    if level == 2 and any(f.status in SHOWN for f in practice):
+        return 3
+    if level < 3 or not _all_met(practice):
         return level
     return 5 if _all_met(_of(findings, FacetKind.IMPROVEMENT)) else 4
 

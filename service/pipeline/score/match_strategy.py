@@ -12,6 +12,7 @@ from service.domain.assessment import FacetFinding, FacetStatus
 from service.domain.catalog import FacetKind, Requirement
 from service.domain.evidence import Evidence
 from service.pipeline.retrieve import Retriever
+from service.pipeline.score.genericity import Genericity
 from service.pipeline.score.matching import Thresholds, claim, match_candidates
 from service.pipeline.score.verify import Verifier
 
@@ -22,8 +23,10 @@ class MatchStrategy:
     name = "match"
 
     def __init__(self, store: VectorStore, workspace: str, retriever: Retriever,
-                 verifier: Verifier, thresholds: Thresholds) -> None:
+                 verifier: Verifier, thresholds: Thresholds,
+                 genericity: Genericity | None = None) -> None:
         self._store = store
+        self._genericity = genericity
         self._workspace = workspace
         self._retriever = retriever
         self.verifier = verifier
@@ -41,8 +44,9 @@ class MatchStrategy:
             self._workspace, [e.chunk.chunk_id for e in evidence]
         )
         facet_vectors = self._retriever.vectors([claim(f.text) for f in requirement.facets])
+        penalties = self._genericity.penalties(vectors) if self._genericity else None
         candidates = match_candidates(requirement.facets, facet_vectors, sentences, vectors,
-                                      evidence, self.thresholds)
+                                      evidence, self.thresholds, penalties)
         has_records = any(e.counts_as_record for e in evidence)
         no_record = ("every record among the evidence is older than the review period"
                      if any(e.stale for e in evidence) else "no record among the evidence")

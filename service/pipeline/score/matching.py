@@ -97,11 +97,14 @@ def match_candidates(
     sentence_vectors: list[list[float]],
     evidence: list[Evidence],
     thresholds: Thresholds,
+    penalties: list[float] | None = None,
 ) -> dict[str, list[Candidate]]:
     """For each facet id, every eligible sentence scoring at least ``partial``, best first.
 
-    The kind's partial cut-off, or ``weak`` when that is set and lower (for level 1).
+    The kind's partial cut-off, or ``weak`` when that is set and lower (for level 1). A
+    sentence's score is its cosine plus lexical support, less its penalty (``genericity``).
     """
+    lowered = penalties or [0.0] * len(sentences)
     by_chunk = {e.chunk.chunk_id: e for e in evidence}
     found: dict[str, list[Candidate]] = {facet.id: [] for facet in facets}
     if not sentences:
@@ -112,7 +115,8 @@ def match_candidates(
             Candidate(
                 sentence,
                 float(similarity[row, col])
-                + thresholds.lexical_weight * lexical_overlap(facet.text, sentence.text),
+                + thresholds.lexical_weight * lexical_overlap(facet.text, sentence.text)
+                - lowered[col],
             )
             for col, sentence in enumerate(sentences)
             if sentence.chunk_id in by_chunk and eligible(facet, by_chunk[sentence.chunk_id])

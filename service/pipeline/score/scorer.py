@@ -48,7 +48,8 @@ class Scorer:
     ``labels`` names the 0-5 maturity levels (the ``maturity-0-5`` scale of the corpus).
     A met facet whose only support was read by OCR under ``ocr_min_confidence`` is held
     at partial (``ocr_support``). Level 1 needs some facet matched at least ``weak_match``
-    (``levels.relevant``; 0: any evidence over the floor).
+    (``levels.relevant``; 0: any evidence over the floor). ``by_sentence`` reads every chunk
+    that passes the floor on its best sentence too, as the evidence list shows them.
     Every proposal gets the template rationale; with ``model_rationale`` a proposal that has
     evidence is marked pending, for the model to write its rationale after the levels
     (``pipeline/rationales.py``).
@@ -57,8 +58,10 @@ class Scorer:
     def __init__(self, retriever: Retriever, strategy: Strategy, scale: Scale,
                  provenance: Provenance, model_rationale: bool,
                  labels: tuple[str, ...], freshness: Freshness | None = None,
-                 ocr_min_confidence: float = 0.0, weak_match: float = 0.0) -> None:
+                 ocr_min_confidence: float = 0.0, weak_match: float = 0.0,
+                 by_sentence: bool = False) -> None:
         self._labels = labels
+        self._by_sentence = by_sentence
         self._weak_match = weak_match
         self._ocr_min_confidence = ocr_min_confidence
         self._retriever = retriever
@@ -70,7 +73,7 @@ class Scorer:
 
     def propose(self, requirement: Requirement) -> Proposal:
         """Retrieve, date the records, find, check, level and explain."""
-        evidence = self._retriever.evidence(requirement)
+        evidence = self._retriever.evidence(requirement, by_sentence=self._by_sentence)
         provenance = self._provenance.model_copy(update={"created_at": datetime.now(UTC)})
         if not evidence:
             return self._empty(requirement, provenance)
