@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
-from chromadb.api.types import EmbeddingFunction, Where
+from chromadb.api.types import EmbeddingFunction, QueryResult, Where
 from chromadb.config import Settings as ChromaSettings
 
 from service.components.embedding.base import Embedder
+from service.components.lexical.persistent import PersistentLexicalIndex
 from service.components.vectorstore.chroma_records import (
     chunk_from_record,
     chunk_metadata,
@@ -24,6 +26,7 @@ from service.domain.visibility import Visible
 from service.errors import ConflictError
 
 BATCH = 1000
+OVERFETCH = 100  # unfiltered nearest neighbours read per query vector, at least
 CHUNKS_PREFIX = "assay-ws-"
 SENTENCES_PREFIX = "assay-ss-"
 
@@ -70,6 +73,14 @@ def _unscreened(kind: EvidenceKind | None, visible: Visible | None) -> Where:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+@dataclass
+class _Hits:
+    """One query vector's answer: how many records came back, and those kept."""
+
+    count: int
+    kept: list[SearchHit]
+
+
 def _batches(items: list[Any]) -> Iterator[slice]:
     for start in range(0, len(items), BATCH):
         yield slice(start, start + BATCH)
@@ -104,13 +115,29 @@ def _read(collection: Collection, include: list[str], *, ids: list[str] | None =
 
 
 class ChromaStore:
-    """Two collections per workspace (chunks, sentences), stamped with the model that built them."""
+    """Two collections per workspace (chunks, sentences), stamped with the model that built them.
 
-    def __init__(self, client: ClientAPI, embedder: Embedder) -> None:
+    Every write to the chunks is mirrored in ``lexical``, the workspace's persistent BM25
+    index; a workspace stored before that index existed is added to it on first use.
+    """
+
+    def __init__(self, client: ClientAPI, embedder: Embedder,
+                 lexical: PersistentLexicalIndex) -> None:
         self._client = client
         self._embedder = embedder
         self._function = _AssayEmbeddingFunction(embedder)
         self._collections: dict[str, Collection] = {}
+        self._lexical = lexical
+        self._mirrored: set[str] = set()
+
+    def _text(self, workspace: str) -> PersistentLexicalIndex:
+        """The lexical index, once it holds every chunk of the workspace (backfilled once)."""
+        if workspace not in self._mirrored:
+            if not self._lexical.complete(workspace):
+                self._lexical.add(workspace, self.chunks(workspace))
+                self._lexical.mark_complete(workspace)
+            self._mirrored.add(workspace)
+        return self._lexical
 
     def _collection(self, name: str, workspace: str) -> Collection:
         if name not in self._collections:
@@ -143,7 +170,7 @@ class ChromaStore:
 
     def add(self, workspace: str, chunks: list[Chunk], vectors: list[list[float]]) -> None:
         """Upsert chunks in batches; metadata carries provenance, kind and screening."""
-        collection = self._chunks(workspace)
+        collection, lexical = self._chunks(workspace), self._text(workspace)
         for part in _batches(chunks):
             batch = chunks[part]
             collection.upsert(
@@ -152,6 +179,7 @@ class ChromaStore:
                 documents=[c.text for c in batch],
                 metadatas=[chunk_metadata(c) for c in batch],
             )
+            lexical.add(workspace, batch)
 
     def add_sentences(
         self, workspace: str, sentences: list[Sentence], vectors: list[list[float]]
@@ -169,6 +197,7 @@ class ChromaStore:
 
     def delete_document(self, workspace: str, document_id: str, keep: set[str]) -> None:
         """Delete the document's chunks not in ``keep``, and their sentences."""
+        self._text(workspace).delete_document(workspace, document_id, keep)
         for collection, owner in ((self._chunks(workspace), "id"),
                                   (self._sentences(workspace), "chunk_id")):
             found = _read(collection, ["metadatas"], where={"document_id": document_id})
@@ -183,6 +212,7 @@ class ChromaStore:
 
     def reassign(self, workspace: str, document_id: str, prefix: str, owner: str) -> None:
         """Give the document's chunks of ``prefix``, and their sentences, to ``owner``."""
+        self._text(workspace).reassign(workspace, document_id, prefix, owner)
         for collection, key in ((self._chunks(workspace), None),
                                 (self._sentences(workspace), "chunk_id")):
             found = _read(collection, ["metadatas"], where={"document_id": document_id})
@@ -204,36 +234,82 @@ class ChromaStore:
     ) -> list[list[SearchHit]]:
         """Nearest chunks by cosine similarity (clipped to [0, 1]), one list per vector.
 
-        With ``visible``, only chunks of the current version of ready documents: while a
-        replacement is being written, twice ``k`` are fetched and the new version's dropped.
+        With ``visible``, only chunks of the current version of ready documents. Chroma
+        resolves a metadata filter over every record before its nearest-neighbour search
+        (about a second at 100,000 chunks), so the nearest ``OVERFETCH`` (or ``4 * k``) are
+        read unfiltered and the hidden, screened or other-kind ones dropped here; only a
+        vector left with fewer than ``k`` is asked again with the filter.
         """
         if visible is not None and not visible.prefixes:
             return [[] for _ in vectors]
-        fetch = 2 * k if visible is not None and visible.replacing else k
-        result = self._chunks(workspace).query(
-            query_embeddings=vectors,  # type: ignore[arg-type]
-            n_results=fetch,
-            where=_unscreened(kind, visible),
-            include=["documents", "metadatas", "distances"],
-        )
-        rows = zip(
-            result["ids"],
-            result["documents"] or [],
-            result["metadatas"] or [],
-            result["distances"] or [],
-            strict=True,
-        )
+        collection = self._chunks(workspace)
+        fetch = max(OVERFETCH, 4 * k)
+        hits = self._hits(collection.query(query_embeddings=vectors,  # type: ignore[arg-type]
+                                           n_results=fetch,
+                                           include=["documents", "metadatas", "distances"]),
+                          kind, visible)
+        short = [i for i, found in enumerate(hits) if len(found.kept) < k and found.count == fetch]
+        if short:
+            again = self._hits(collection.query(
+                query_embeddings=[vectors[i] for i in short],  # type: ignore[arg-type]
+                n_results=2 * k if visible is not None and visible.replacing else k,
+                where=_unscreened(kind, visible),
+                include=["documents", "metadatas", "distances"]), kind, visible)
+            for i, found in zip(short, again, strict=True):
+                hits[i] = found
+        return [found.kept[:k] for found in hits]
+
+    @staticmethod
+    def _hits(result: QueryResult, kind: EvidenceKind | None,
+              visible: Visible | None) -> list[_Hits]:
+        """Per query vector: how many records Chroma returned, and the shown ones of them."""
+        rows = zip(result["ids"], result["documents"] or [], result["metadatas"] or [],
+                   result["distances"] or [], strict=True)
         return [
-            [
-                SearchHit(
-                    chunk=chunk_from_record(chunk_id, text, meta),
-                    score=min(1.0, max(0.0, 1.0 - dist)),
-                )
+            _Hits(len(ids), [
+                SearchHit(chunk=chunk_from_record(chunk_id, text, meta),
+                          score=min(1.0, max(0.0, 1.0 - dist)))
                 for chunk_id, text, meta, dist in zip(ids, texts, metas, dists, strict=True)
-                if visible is None or visible.shows(chunk_id, str(meta["document_id"]))
-            ][:k]
+                if not meta.get("screened", False)
+                and (kind is None or meta.get("kind") == kind.value)
+                and (visible is None or visible.shows(chunk_id, str(meta["document_id"])))])
             for ids, texts, metas, dists in rows
         ]
+
+    def above(self, workspace: str, vectors: list[list[float]], floor: float,
+              visible: Visible, sentences: bool = False) -> dict[str, float]:
+        """Each shown chunk whose cosine to some vector reaches ``floor``, with the best.
+
+        With ``sentences``, a chunk's best is that of its stored sentences instead. Asks for
+        the nearest 100 records, then four times as many, until the last one is under the
+        floor (or the collection is exhausted): what passes is the same as scoring every
+        record, without reading them all. Screened chunks are included (their records do
+        not all say so: sentences carry no flag).
+        """
+        collection = self._sentences(workspace) if sentences else self._chunks(workspace)
+        total, best = collection.count(), dict[str, float]()
+        pending, n = list(range(len(vectors))), min(OVERFETCH, total)
+        while pending and n > 0:
+            result = collection.query(
+                query_embeddings=[vectors[i] for i in pending],  # type: ignore[arg-type]
+                n_results=n, include=["metadatas", "distances"])
+            further = []
+            for i, ids, metas, dists in zip(pending, result["ids"], result["metadatas"] or [],
+                                            result["distances"] or [], strict=True):
+                for record_id, meta, dist in zip(ids, metas, dists, strict=True):
+                    owner = str(meta["chunk_id"]) if sentences else record_id
+                    score = min(1.0, max(0.0, 1.0 - dist))
+                    if score >= floor and visible.shows(owner, str(meta["document_id"])):
+                        best[owner] = max(best.get(owner, 0.0), score)
+                if len(ids) == n and dists and max(0.0, 1.0 - dists[-1]) >= floor:
+                    further.append(i)
+            pending, n = (further, min(4 * n, total)) if n < total else ([], n)
+        return best
+
+    def search_text(self, workspace: str, query: str, k: int,
+                    visible: Visible | None = None) -> list[tuple[str, float]]:
+        """Up to ``k`` (chunk id, BM25 score), best first, from the workspace's lexical index."""
+        return self._text(workspace).search(workspace, query, k, visible)
 
     def chunks(
         self, workspace: str, ids: list[str] | None = None, visible: Visible | None = None
@@ -316,6 +392,7 @@ class ChromaStore:
 
     def delete_chunks(self, workspace: str, chunk_ids: list[str]) -> None:
         """Delete these chunks and their sentences."""
+        self._text(workspace).delete_chunks(workspace, chunk_ids)
         for part in _batches(chunk_ids):
             batch = chunk_ids[part]
             self._chunks(workspace).delete(ids=batch)
