@@ -102,9 +102,10 @@ class Retriever:
         return [self._vectors[t] for t in texts]
 
     def _chunks(self, ids: Iterable[str]) -> dict[str, Chunk]:
-        """The stored, unscreened chunks of these ids."""
+        """The stored chunks of these ids that are shown and unscreened."""
         found = self._context.store.chunks(self._workspace, list(ids))
-        return {c.chunk_id: c for c in found if not c.screened}
+        return {c.chunk_id: c for c in found
+                if not c.screened and self._visible.shows(c.chunk_id, c.document_id)}
 
     def relevance(self, requirement: Requirement, by_sentence: bool) -> dict[str, float]:
         """Each shown chunk's best cosine to any of the requirement's queries, if over the floor.

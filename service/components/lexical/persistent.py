@@ -4,7 +4,8 @@ One SQLite file per workspace (``<dir>/<workspace>.sqlite3``), so that BM25's st
 (document count, lengths, term frequencies) are the workspace's own, as with the in-memory
 index. Texts are tokenized as bm25s tokenizes them (lower case, words of two or more
 characters, English stop words dropped) and stored as those tokens, so a document's length
-is the same for both; FTS5's ``bm25()`` ranks them (k1 1.2, b 0.75).
+is the same for both. FTS5's ``bm25()`` (k1 1.2, another idf) picks the best few, which are
+scored again as bm25s scores them (see ``search``).
 
 A row carries its chunk's document (the owner id, as in the vector store) and screening
 flag: searches leave out screened chunks and those ``visible`` does not show.
@@ -12,6 +13,7 @@ flag: searches leave out screened chunks and those ``visible`` does not show.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -27,7 +29,7 @@ SCHEMA = """
 PRAGMA journal_mode = WAL;
 CREATE TABLE IF NOT EXISTS passages (
     rowid INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, document_id TEXT NOT NULL,
-    screened INTEGER NOT NULL, body TEXT NOT NULL);
+    screened INTEGER NOT NULL, body TEXT NOT NULL, length INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_document ON passages (document_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     body, content='passages', content_rowid='rowid',
@@ -40,19 +42,21 @@ END;
 CREATE TRIGGER IF NOT EXISTS passages_changed AFTER UPDATE OF body ON passages BEGIN
     INSERT INTO passages_fts (passages_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
     INSERT INTO passages_fts (rowid, body) VALUES (new.rowid, new.body); END;
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_terms USING fts5vocab(passages_fts, 'row');
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 UPSERT = """
-INSERT INTO passages (chunk_id, document_id, screened, body) VALUES (?, ?, ?, ?)
+INSERT INTO passages (chunk_id, document_id, screened, body, length) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (chunk_id) DO UPDATE SET document_id = excluded.document_id,
-    screened = excluded.screened, body = excluded.body
+    screened = excluded.screened, body = excluded.body, length = excluded.length
 """
 SEARCH = """
-SELECT p.chunk_id, p.document_id, -bm25(passages_fts) FROM passages_fts
-JOIN passages AS p ON p.rowid = passages_fts.rowid
-WHERE passages_fts MATCH ? AND p.screened = 0 ORDER BY bm25(passages_fts) LIMIT ?
+SELECT p.chunk_id, p.document_id, p.screened, p.body FROM (
+    SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?
+) AS best JOIN passages AS p ON p.rowid = best.rowid ORDER BY best.rank
 """
 COMPLETE = "complete"
+K1, B = 1.5, 0.75  # bm25s's defaults (its Lucene variant)
 
 
 def tokens(texts: list[str]) -> list[list[str]]:
@@ -107,7 +111,7 @@ class PersistentLexicalIndex:
         bodies = tokens([indexed_text(c) for c in chunks])
         with self._connect(workspace) as connection:
             connection.executemany(UPSERT, [
-                (c.chunk_id, c.document_id, int(c.screened), " ".join(words))
+                (c.chunk_id, c.document_id, int(c.screened), " ".join(words), len(words))
                 for c, words in zip(chunks, bodies, strict=True)])
 
     def delete_chunks(self, workspace: str, chunk_ids: Iterable[str]) -> None:
@@ -136,19 +140,48 @@ class PersistentLexicalIndex:
                visible: Visible | None = None) -> list[tuple[str, float]]:
         """Up to ``k`` (chunk id, BM25 score) pairs, best first: unscreened, shown chunks.
 
-        Hidden chunks are dropped after ranking; while fewer than ``k`` are left of a full
-        page, a four times longer page is read.
+        FTS5 finds the best ``4 * k`` by its own ``bm25()``, screened and hidden ones are
+        dropped (while fewer than ``k`` are left of a full page, a four times longer page is
+        read), and what is left is scored as bm25s scores it (k1 1.5, idf
+        ``log(1 + (N - df + 0.5) / (df + 0.5))``, each query word as often as it occurs),
+        so that results agree with the in-memory index.
         """
-        words = sorted(set(tokens([query])[0]))
+        words = tokens([query])[0]
         if not words or k < 1:
             return []
-        match = " OR ".join(f'"{word}"' for word in words)
+        match = " OR ".join(f'"{word}"' for word in sorted(set(words)))
         limit = 4 * k
         with self._connect(workspace) as connection:
             while True:
                 rows = connection.execute(SEARCH, (match, limit)).fetchall()
-                shown = [(chunk_id, float(score)) for chunk_id, document_id, score in rows
-                         if visible is None or visible.shows(chunk_id, document_id)]
+                shown = [(chunk_id, body.split())
+                         for chunk_id, document_id, screened, body in rows if not screened
+                         and (visible is None or visible.shows(chunk_id, document_id))]
                 if len(shown) >= k or len(rows) < limit:
-                    return shown[:k]
+                    break
                 limit *= 4
+            weights = _idf(connection, words)
+        scored = sorted(((chunk_id, _bm25(body, weights)) for chunk_id, body in shown),
+                        key=lambda hit: -hit[1])
+        return [hit for hit in scored if hit[1] > 0][:k]
+
+
+def _idf(connection: sqlite3.Connection, words: list[str]) -> tuple[list[tuple[str, float]],
+                                                                      float]:
+    """Each query word in the index with its idf (once per occurrence), and the mean length."""
+    count, total = connection.execute("SELECT count(*), total(length) FROM passages").fetchone()
+    weights = []
+    for word in words:
+        found = connection.execute("SELECT doc FROM passages_terms WHERE term = ?",
+                                   (word,)).fetchone()
+        if found is not None:
+            weights.append((word, math.log(1 + (count - found[0] + 0.5) / (found[0] + 0.5))))
+    return weights, total / max(count, 1)
+
+
+def _bm25(body: list[str], weights: tuple[list[tuple[str, float]], float]) -> float:
+    """A passage's BM25 score (bm25s's Lucene variant) for the weighted query words."""
+    idf, mean = weights
+    norm = K1 * (1 - B + B * len(body) / mean)
+    return sum(weight * tf / (norm + tf) for word, weight in idf
+               if (tf := body.count(word)))

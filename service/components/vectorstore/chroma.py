@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
-from chromadb.api.types import EmbeddingFunction, QueryResult, Where
+from chromadb.api.types import EmbeddingFunction, Where
 from chromadb.config import Settings as ChromaSettings
 
 from service.components.embedding.base import Embedder
@@ -73,12 +72,15 @@ def _unscreened(kind: EvidenceKind | None, visible: Visible | None) -> Where:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-@dataclass
-class _Hits:
-    """One query vector's answer: how many records came back, and those kept."""
+def _similarity(distance: float) -> float:
+    """Chroma's cosine distance as a similarity in [0, 1]."""
+    return min(1.0, max(0.0, 1.0 - distance))
 
-    count: int
-    kept: list[SearchHit]
+
+def _shown(chunk: Chunk, kind: EvidenceKind | None, visible: Visible | None) -> bool:
+    """Whether a query may return this chunk: unscreened, of the kind, and shown."""
+    return (not chunk.screened and (kind is None or chunk.kind == kind)
+            and (visible is None or visible.shows(chunk.chunk_id, chunk.document_id)))
 
 
 def _batches(items: list[Any]) -> Iterator[slice]:
@@ -236,45 +238,73 @@ class ChromaStore:
 
         With ``visible``, only chunks of the current version of ready documents. Chroma
         resolves a metadata filter over every record before its nearest-neighbour search
-        (about a second at 100,000 chunks), so the nearest ``OVERFETCH`` (or ``4 * k``) are
-        read unfiltered and the hidden, screened or other-kind ones dropped here; only a
-        vector left with fewer than ``k`` is asked again with the filter.
+        (about a second at 100,000 chunks), and reading records is most of an unfiltered
+        query's time: so the nearest ``OVERFETCH`` (or ``4 * k``) ids are found unfiltered,
+        their records read nearest first, ``2 * k`` per vector at a time, and the hidden,
+        screened or other-kind ones dropped here. Only a vector left with fewer than ``k``
+        after all of them is asked again with the filter.
         """
         if visible is not None and not visible.prefixes:
             return [[] for _ in vectors]
         collection = self._chunks(workspace)
         fetch = max(OVERFETCH, 4 * k)
-        hits = self._hits(collection.query(query_embeddings=vectors,  # type: ignore[arg-type]
-                                           n_results=fetch,
-                                           include=["documents", "metadatas", "distances"]),
-                          kind, visible)
-        short = [i for i, found in enumerate(hits) if len(found.kept) < k and found.count == fetch]
+        found = collection.query(query_embeddings=vectors,  # type: ignore[arg-type]
+                                 n_results=fetch, include=["distances"])
+        near = [list(zip(ids, dists, strict=True))
+                for ids, dists in zip(found["ids"], found["distances"] or [], strict=True)]
+        kept = self._first_shown(collection, near, k, kind, visible)
+        short = [i for i, hits in enumerate(kept) if len(hits) < k and len(near[i]) == fetch]
         if short:
-            again = self._hits(collection.query(
-                query_embeddings=[vectors[i] for i in short],  # type: ignore[arg-type]
-                n_results=2 * k if visible is not None and visible.replacing else k,
-                where=_unscreened(kind, visible),
-                include=["documents", "metadatas", "distances"]), kind, visible)
-            for i, found in zip(short, again, strict=True):
-                hits[i] = found
-        return [found.kept[:k] for found in hits]
+            again = self._filtered(collection, [vectors[i] for i in short], k, kind, visible)
+            for i, hits in zip(short, again, strict=True):
+                kept[i] = hits
+        return [hits[:k] for hits in kept]
+
+    def _first_shown(self, collection: Collection, near: list[list[tuple[str, float]]], k: int,
+                     kind: EvidenceKind | None, visible: Visible | None) -> list[list[SearchHit]]:
+        """Per vector, its first ``k`` shown chunks of ``near`` (ids, distances; nearest first).
+
+        Records are read ``2 * k`` per vector at a time, then four times as many.
+        """
+        kept: list[list[SearchHit]] = [[] for _ in near]
+        read, step = [0] * len(near), 2 * k
+        while todo := [i for i, hits in enumerate(kept)
+                       if len(hits) < k and read[i] < len(near[i])]:
+            wanted = {record_id for i in todo for record_id, _ in near[i][read[i]:read[i] + step]}
+            records = self._records(collection, sorted(wanted))
+            for i in todo:
+                for record_id, dist in near[i][read[i]:read[i] + step]:
+                    chunk = records.get(record_id)
+                    if chunk is not None and _shown(chunk, kind, visible):
+                        kept[i].append(SearchHit(chunk=chunk, score=_similarity(dist)))
+                read[i] += step
+            step *= 4
+        return kept
 
     @staticmethod
-    def _hits(result: QueryResult, kind: EvidenceKind | None,
-              visible: Visible | None) -> list[_Hits]:
-        """Per query vector: how many records Chroma returned, and the shown ones of them."""
+    def _filtered(collection: Collection, vectors: list[list[float]], k: int,
+                  kind: EvidenceKind | None, visible: Visible | None) -> list[list[SearchHit]]:
+        """The nearest shown chunks, Chroma filtering by metadata (slow on a large workspace).
+
+        While a replacement is being written, twice ``k`` are fetched and its chunks dropped.
+        """
+        result = collection.query(
+            query_embeddings=vectors,  # type: ignore[arg-type]
+            n_results=2 * k if visible is not None and visible.replacing else k,
+            where=_unscreened(kind, visible), include=["documents", "metadatas", "distances"])
         rows = zip(result["ids"], result["documents"] or [], result["metadatas"] or [],
                    result["distances"] or [], strict=True)
-        return [
-            _Hits(len(ids), [
-                SearchHit(chunk=chunk_from_record(chunk_id, text, meta),
-                          score=min(1.0, max(0.0, 1.0 - dist)))
-                for chunk_id, text, meta, dist in zip(ids, texts, metas, dists, strict=True)
-                if not meta.get("screened", False)
-                and (kind is None or meta.get("kind") == kind.value)
-                and (visible is None or visible.shows(chunk_id, str(meta["document_id"])))])
-            for ids, texts, metas, dists in rows
-        ]
+        hits = [[SearchHit(chunk=chunk_from_record(c, text, meta), score=_similarity(dist))
+                 for c, text, meta, dist in zip(ids, texts, metas, dists, strict=True)]
+                for ids, texts, metas, dists in rows]
+        return [[h for h in found if _shown(h.chunk, kind, visible)] for found in hits]
+
+    @staticmethod
+    def _records(collection: Collection, ids: list[str]) -> dict[str, Chunk]:
+        """The chunks of these ids, as stored."""
+        found = _read(collection, ["documents", "metadatas"], ids=ids)
+        return {chunk_id: chunk_from_record(chunk_id, text, meta) for chunk_id, text, meta
+                in zip(found["ids"], found["documents"], found["metadatas"], strict=True)}
 
     def above(self, workspace: str, vectors: list[list[float]], floor: float,
               visible: Visible, sentences: bool = False) -> dict[str, float]:
@@ -283,8 +313,9 @@ class ChromaStore:
         With ``sentences``, a chunk's best is that of its stored sentences instead. Asks for
         the nearest 100 records, then four times as many, until the last one is under the
         floor (or the collection is exhausted): what passes is the same as scoring every
-        record, without reading them all. Screened chunks are included (their records do
-        not all say so: sentences carry no flag).
+        record, without reading them all. Only distances are read while searching; a
+        chunk's version is in its id, and a sentence's chunk is read for those that pass.
+        Screened chunks are included (sentences carry no flag).
         """
         collection = self._sentences(workspace) if sentences else self._chunks(workspace)
         total, best = collection.count(), dict[str, float]()
@@ -292,19 +323,26 @@ class ChromaStore:
         while pending and n > 0:
             result = collection.query(
                 query_embeddings=[vectors[i] for i in pending],  # type: ignore[arg-type]
-                n_results=n, include=["metadatas", "distances"])
+                n_results=n, include=["distances"])
             further = []
-            for i, ids, metas, dists in zip(pending, result["ids"], result["metadatas"] or [],
-                                            result["distances"] or [], strict=True):
-                for record_id, meta, dist in zip(ids, metas, dists, strict=True):
-                    owner = str(meta["chunk_id"]) if sentences else record_id
-                    score = min(1.0, max(0.0, 1.0 - dist))
-                    if score >= floor and visible.shows(owner, str(meta["document_id"])):
-                        best[owner] = max(best.get(owner, 0.0), score)
-                if len(ids) == n and dists and max(0.0, 1.0 - dists[-1]) >= floor:
+            for i, ids, dists in zip(pending, result["ids"], result["distances"] or [],
+                                     strict=True):
+                for record_id, dist in zip(ids, dists, strict=True):
+                    score = _similarity(dist)
+                    if score >= floor:
+                        best[record_id] = max(best.get(record_id, 0.0), score)
+                if len(ids) == n and _similarity(dists[-1]) >= floor:
                     further.append(i)
             pending, n = (further, min(4 * n, total)) if n < total else ([], n)
-        return best
+        if not sentences:
+            return {c: score for c, score in best.items() if visible.shows_id(c)}
+        found = _read(collection, ["metadatas"], ids=sorted(best))
+        chunks: dict[str, float] = {}
+        for sentence_id, meta in zip(found["ids"], found["metadatas"], strict=True):
+            owner = str(meta["chunk_id"])
+            if visible.shows(owner, str(meta["document_id"])):
+                chunks[owner] = max(chunks.get(owner, 0.0), best[sentence_id])
+        return chunks
 
     def search_text(self, workspace: str, query: str, k: int,
                     visible: Visible | None = None) -> list[tuple[str, float]]:
