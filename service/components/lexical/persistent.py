@@ -43,6 +43,15 @@ CREATE TRIGGER IF NOT EXISTS passages_changed AFTER UPDATE OF body ON passages B
     INSERT INTO passages_fts (passages_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
     INSERT INTO passages_fts (rowid, body) VALUES (new.rowid, new.body); END;
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_terms USING fts5vocab(passages_fts, 'row');
+CREATE TABLE IF NOT EXISTS totals (
+    id INTEGER PRIMARY KEY CHECK (id = 1), passages INTEGER NOT NULL, words INTEGER NOT NULL);
+INSERT OR IGNORE INTO totals VALUES (1, 0, 0);
+CREATE TRIGGER IF NOT EXISTS totals_added AFTER INSERT ON passages BEGIN
+    UPDATE totals SET passages = passages + 1, words = words + new.length; END;
+CREATE TRIGGER IF NOT EXISTS totals_removed AFTER DELETE ON passages BEGIN
+    UPDATE totals SET passages = passages - 1, words = words - old.length; END;
+CREATE TRIGGER IF NOT EXISTS totals_changed AFTER UPDATE OF length ON passages BEGIN
+    UPDATE totals SET words = words - old.length + new.length; END;
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 UPSERT = """
@@ -169,7 +178,7 @@ class PersistentLexicalIndex:
 def _idf(connection: sqlite3.Connection, words: list[str]) -> tuple[list[tuple[str, float]],
                                                                       float]:
     """Each query word in the index with its idf (once per occurrence), and the mean length."""
-    count, total = connection.execute("SELECT count(*), total(length) FROM passages").fetchone()
+    count, total = connection.execute("SELECT passages, words FROM totals").fetchone()
     weights = []
     for word in words:
         found = connection.execute("SELECT doc FROM passages_terms WHERE term = ?",

@@ -26,6 +26,7 @@ from service.errors import ConflictError
 
 BATCH = 1000
 OVERFETCH = 100  # unfiltered nearest neighbours read per query vector, at least
+MOST = 1600  # ... and at most, before Chroma is asked to filter
 CHUNKS_PREFIX = "assay-ws-"
 SENTENCES_PREFIX = "assay-ss-"
 
@@ -241,22 +242,31 @@ class ChromaStore:
         (about a second at 100,000 chunks), and reading records is most of an unfiltered
         query's time: so the nearest ``OVERFETCH`` (or ``4 * k``) ids are found unfiltered,
         their records read nearest first, ``2 * k`` per vector at a time, and the hidden,
-        screened or other-kind ones dropped here. Only a vector left with fewer than ``k``
-        after all of them is asked again with the filter.
+        screened or other-kind ones dropped here. A vector left with fewer than ``k`` asks
+        for four times as many, up to ``MOST``; only then is Chroma asked to filter.
         """
         if visible is not None and not visible.prefixes:
             return [[] for _ in vectors]
         collection = self._chunks(workspace)
-        fetch = max(OVERFETCH, 4 * k)
-        found = collection.query(query_embeddings=vectors,  # type: ignore[arg-type]
-                                 n_results=fetch, include=["distances"])
-        near = [list(zip(ids, dists, strict=True))
-                for ids, dists in zip(found["ids"], found["distances"] or [], strict=True)]
-        kept = self._first_shown(collection, near, k, kind, visible)
-        short = [i for i, hits in enumerate(kept) if len(hits) < k and len(near[i]) == fetch]
-        if short:
-            again = self._filtered(collection, [vectors[i] for i in short], k, kind, visible)
-            for i, hits in zip(short, again, strict=True):
+        kept: list[list[SearchHit]] = [[] for _ in vectors]
+        todo, fetch = list(range(len(vectors))), max(OVERFETCH, 4 * k)
+        while todo:
+            found = collection.query(query_embeddings=[vectors[i] for i in todo],  # type: ignore[arg-type]
+                                     n_results=fetch, include=["distances"])
+            near = [list(zip(ids, dists, strict=True))
+                    for ids, dists in zip(found["ids"], found["distances"] or [], strict=True)]
+            short = []
+            for i, hits, ranked in zip(todo, self._first_shown(collection, near, k, kind, visible),
+                                       near, strict=True):
+                kept[i] = hits
+                if len(hits) < k and len(ranked) == fetch:
+                    short.append(i)
+            todo, fetch = short, 4 * fetch
+            if fetch > MOST:
+                break
+        if todo:
+            again = self._filtered(collection, [vectors[i] for i in todo], k, kind, visible)
+            for i, hits in zip(todo, again, strict=True):
                 kept[i] = hits
         return [hits[:k] for hits in kept]
 
