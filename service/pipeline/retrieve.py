@@ -20,7 +20,7 @@ evidence (fused candidates first, best first), and ``retrieve`` shows the first 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +33,7 @@ from service.pipeline.score.matching import claim
 from service.pipeline.visible import visible_documents
 
 RRF_K = 60
+PAGE = 100  # evidence chunks read from the store at a time
 
 
 @dataclass(frozen=True)
@@ -128,13 +129,19 @@ class Retriever:
         No rank cut: membership depends only on the chunk and the requirement, so removing
         documents can only shrink this set (see the module's docstring).
         """
+        return list(self._ranked(requirement, by_sentence))
+
+    def _ranked(self, requirement: Requirement, by_sentence: bool) -> Iterator[Evidence]:
+        """The evidence in order, its chunks read from the store ``PAGE`` at a time."""
         if not self._visible.prefixes:
-            return []
+            return
         passing = self.relevance(requirement, by_sentence)
-        chunks = self._chunks(passing)
         order = {e.chunk.chunk_id: rank for rank, e in enumerate(self.candidates(requirement))}
-        ranked = sorted(chunks, key=lambda c: (order.get(c, len(order)), -passing[c]))
-        return [Evidence(chunk=chunks[c], score=passing[c]) for c in ranked]
+        ranked = sorted(passing, key=lambda c: (order.get(c, len(order)), -passing[c]))
+        for start in range(0, len(ranked), PAGE):
+            page = ranked[start:start + PAGE]
+            chunks = self._chunks(page)
+            yield from (Evidence(chunk=chunks[c], score=passing[c]) for c in page if c in chunks)
 
     def candidates(self, requirement: Requirement) -> list[Evidence]:
         """Fused candidates, best first, with their relevance; no floor, none screened."""
@@ -172,9 +179,15 @@ class Retriever:
 
         Chunks are admitted on their best sentence too; scoring reads the whole chunk-level
         evidence set. The extra records keep policies, which are many and wordy, from
-        crowding them out.
+        crowding them out. Chunks are read only until both are found.
         """
-        passing = self.evidence(requirement, by_sentence=True)
-        top = passing[: self.params.k]
-        records = [e for e in passing[self.params.k :] if e.chunk.kind == EvidenceKind.RECORD]
-        return top + records[: self.params.records]
+        top: list[Evidence] = []
+        records: list[Evidence] = []
+        for evidence in self._ranked(requirement, by_sentence=True):
+            if len(top) < self.params.k:
+                top.append(evidence)
+            elif len(records) == self.params.records:
+                break
+            elif evidence.chunk.kind == EvidenceKind.RECORD:
+                records.append(evidence)
+        return top + records
