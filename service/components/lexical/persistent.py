@@ -86,10 +86,15 @@ class PersistentLexicalIndex:
         self._directory = directory
         self._ready: set[Path] = set()
         self._lock = threading.Lock()
+        self._open = threading.local()
 
     @contextmanager
     def _connect(self, workspace: str) -> Iterator[sqlite3.Connection]:
-        """A connection to the workspace's index (created on first use), one transaction."""
+        """The workspace's index (created on first use), in one transaction.
+
+        Each thread keeps its connection per workspace: opening one reads the schema and
+        FTS5's configuration again, several milliseconds a search.
+        """
         path = self._directory / f"{workspace}.sqlite3"
         with self._lock:
             if path not in self._ready:
@@ -97,7 +102,11 @@ class PersistentLexicalIndex:
                 with closing(sqlite3.connect(path, timeout=30)) as connection:
                     connection.executescript(SCHEMA)
                 self._ready.add(path)
-        with closing(sqlite3.connect(path, timeout=30)) as connection, connection:
+        connections: dict[Path, sqlite3.Connection] = self._open.__dict__.setdefault(
+            "connections", {})
+        if path not in connections:
+            connections[path] = sqlite3.connect(path, timeout=30)
+        with connections[path] as connection:
             yield connection
 
     def complete(self, workspace: str) -> bool:
