@@ -241,7 +241,7 @@ class ChromaStore:
         resolves a metadata filter over every record before its nearest-neighbour search
         (about a second at 100,000 chunks), and reading records is most of an unfiltered
         query's time: so the nearest ``OVERFETCH`` (or ``4 * k``) ids are found unfiltered,
-        their records read nearest first, ``2 * k`` per vector at a time, and the hidden,
+        their records read nearest first, ``k`` per vector at a time, and the hidden,
         screened or other-kind ones dropped here. A vector left with fewer than ``k`` asks
         for four times as many, up to ``MOST``; only then is Chroma asked to filter.
         """
@@ -274,10 +274,10 @@ class ChromaStore:
                      kind: EvidenceKind | None, visible: Visible | None) -> list[list[SearchHit]]:
         """Per vector, its first ``k`` shown chunks of ``near`` (ids, distances; nearest first).
 
-        Records are read ``2 * k`` per vector at a time, then four times as many.
+        Records are read ``k`` per vector at a time, then four times as many.
         """
         kept: list[list[SearchHit]] = [[] for _ in near]
-        read, step = [0] * len(near), 2 * k
+        read, step = [0] * len(near), k
         while todo := [i for i, hits in enumerate(kept)
                        if len(hits) < k and read[i] < len(near[i])]:
             wanted = {record_id for i in todo for record_id, _ in near[i][read[i]:read[i] + step]}
