@@ -8,10 +8,12 @@ Documents of 100 chunks each, ready in the database; one sentence per chunk is s
 real ratio is about five). Built once and kept in the data dir (a temporary one unless
 ``--data-dir`` is given), so a re-run measures only.
 
-Figures: ``retrieve_*`` is ``Retriever.retrieve`` for one requirement (its first call loads
-every vector and is reported apart); ``store_p95_ms`` the vector store answering the same
-batch of query vectors that retrieval sends for that requirement, alone; ``bm25_p95_ms`` the
-lexical index answering that requirement's queries.
+Figures: ``retrieve_*`` is ``Retriever.retrieve`` for one requirement (its first call is
+reported apart); ``store_p95_ms`` the vector store answering the same batch of query vectors
+that retrieval sends for that requirement (its candidate lists), alone; ``bm25_p95_ms`` the
+persistent lexical index answering that requirement's queries; ``lexical_first_s`` the
+first lexical search of the process, which adds a workspace stored before the index
+existed to it (once, then it is kept in the data dir).
 
 Run: `make bench`, or `.venv/bin/python bench/scale.py [--json] [--data-dir DIR]`.
 """
@@ -32,7 +34,6 @@ from bench.ingest import SAMPLES, report
 from service.components.catalog import build_registry
 from service.components.embedding import build_embedder
 from service.components.embedding.cache import cached_vectors
-from service.components.lexical import LexicalIndex
 from service.components.parsers import split_sentences
 from service.composition import build_context
 from service.db.tables import READY, DocumentRow
@@ -132,16 +133,14 @@ def percentile(values: list[float], q: float) -> float:
 def measure(context: PipelineContext, requirements: list[Requirement]) -> dict[str, float]:
     """Time retrieval, the store and the lexical index for each requirement."""
     params = retrieval_params(context.settings.scoring)
+    visible = visible_documents(context, WORKSPACE)
+    start = time.perf_counter()
+    context.store.search_text(WORKSPACE, "access", 1, visible)
+    lexical_first = time.perf_counter() - start
     start = time.perf_counter()
     retriever = Retriever(context, WORKSPACE, params)
     setup = time.perf_counter() - start
     retriever.prepare(requirements)
-    visible = visible_documents(context, WORKSPACE)
-    chunks = context.store.chunks(WORKSPACE, visible=visible)
-    start = time.perf_counter()
-    lexical = LexicalIndex([c.chunk_id for c in chunks],
-                           [f"{c.document} {c.heading} {c.text}" for c in chunks])
-    bm25_build = time.perf_counter() - start
     retrieve, store, bm25 = [], [], []
     for requirement in requirements:
         start = time.perf_counter()
@@ -158,7 +157,7 @@ def measure(context: PipelineContext, requirements: list[Requirement]) -> dict[s
         store.append(time.perf_counter() - start)
         start = time.perf_counter()
         for query in queries:
-            lexical.search(query, params.candidates)
+            context.store.search_text(WORKSPACE, query, params.candidates, visible)
         bm25.append(time.perf_counter() - start)
     first, rest = retrieve[0], retrieve[1:] or retrieve
     return {
@@ -168,7 +167,7 @@ def measure(context: PipelineContext, requirements: list[Requirement]) -> dict[s
         "retrieve_p95_ms": percentile(rest, 95),
         "store_p95_ms": percentile(store, 95),
         "bm25_p95_ms": percentile(bm25, 95),
-        "bm25_build_s": round(bm25_build, 2),
+        "lexical_first_s": round(lexical_first, 2),
     }
 
 

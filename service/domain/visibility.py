@@ -49,6 +49,15 @@ class Visible:
         prefix = self.prefixes.get(document_id)
         return prefix is not None and chunk_id.startswith(prefix)
 
+    def shows_id(self, chunk_id: str) -> bool:
+        """Whether the chunk of this id belongs to a shown version: the version is in the id.
+
+        The same as ``shows`` with the document the store holds it under: a kept version's
+        chunks (held under ``retained_owner``) keep their ids, whose version is not shown.
+        """
+        version = version_of(chunk_id)
+        return version is not None and self.shows(chunk_id, version[0])
+
     @property
     def documents(self) -> list[str]:
         """The ids of the ready documents."""

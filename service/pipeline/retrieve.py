@@ -20,13 +20,12 @@ evidence (fused candidates first, best first), and ``retrieve`` shows the first 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from service.components.embedding.cache import cached_vectors
-from service.components.lexical import LexicalIndex
 from service.domain.catalog import FacetKind, Requirement
 from service.domain.evidence import Chunk, Evidence, EvidenceKind
 from service.pipeline.context import PipelineContext
@@ -34,6 +33,7 @@ from service.pipeline.score.matching import claim
 from service.pipeline.visible import visible_documents
 
 RRF_K = 60
+PAGE = 100  # evidence chunks read from the store at a time
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,12 @@ def fuse(rankings: list[list[str]]) -> dict[str, float]:
 
 
 class Retriever:
-    """Retrieves evidence from one workspace; build one per run (the BM25 index is derived).
+    """Retrieves evidence from one workspace; build one per run.
 
-    It sees the ready documents as they were when it was built, never a pending one.
+    It sees the ready documents as they were when it was built, never a pending one. It
+    holds no chunk of the workspace: each question asks the store (nearest neighbours down
+    to the floor, and the persistent lexical index), so memory follows the evidence, not
+    the workspace.
     """
 
     def __init__(self, context: PipelineContext, workspace: str, params: RetrievalParams) -> None:
@@ -76,20 +79,7 @@ class Retriever:
         self._workspace = workspace
         self.params = params
         self._visible = visible_documents(context, workspace)
-        chunks = context.store.chunks(workspace, visible=self._visible)
-        self._chunks: dict[str, Chunk] = {c.chunk_id: c for c in chunks}
-        usable = [c for c in chunks if not c.screened]
-        self._lexical = LexicalIndex(
-            [c.chunk_id for c in usable], [f"{c.document} {c.heading} {c.text}" for c in usable]
-        )
         self._vectors: dict[str, list[float]] = {}
-        self._all: tuple[list[str], np.ndarray] | None = None
-        self._sentences: tuple[np.ndarray, np.ndarray] | None = None
-
-    @property
-    def screened(self) -> list[Chunk]:
-        """The workspace's passages flagged as addressed to a model."""
-        return [c for c in self._chunks.values() if c.screened]
 
     def prepare(self, requirements: Iterable[Requirement]) -> None:
         """Embed every query of these requirements in one batch (they are reused by scoring).
@@ -112,40 +102,25 @@ class Retriever:
             self._vectors.update(zip(missing, self._context.embedder.embed(missing), strict=True))
         return [self._vectors[t] for t in texts]
 
-    def _matrix(self) -> tuple[list[str], np.ndarray]:
-        """Every unscreened chunk's id and stored vector, loaded once per retriever."""
-        if self._all is None:
-            ids = [c for c, chunk in self._chunks.items() if not chunk.screened]
-            stored = self._context.store.chunk_vectors(self._workspace, ids)
-            ids = [c for c in ids if c in stored]
-            if not ids:  # an empty workspace (or only screened chunks): nothing to match
-                self._all = ([], np.zeros((0, 0), dtype=np.float32))
-            else:
-                self._all = (ids, np.asarray([stored[c] for c in ids], dtype=np.float32))
-        return self._all
+    def _chunks(self, ids: Iterable[str]) -> dict[str, Chunk]:
+        """The stored chunks of these ids that are shown and unscreened."""
+        found = self._context.store.chunks(self._workspace, list(ids))
+        return {c.chunk_id: c for c in found
+                if not c.screened and self._visible.shows(c.chunk_id, c.document_id)}
 
-    def _sentence_matrix(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each stored sentence's chunk (a row of ``_matrix``) and vector, loaded once."""
-        if self._sentences is None:
-            ids, _ = self._matrix()
-            row = {chunk_id: i for i, chunk_id in enumerate(ids)}
-            sentences, vectors = self._context.store.sentences(self._workspace, ids)
-            kept = [i for i, s in enumerate(sentences) if s.chunk_id in row]
-            self._sentences = (
-                np.asarray([row[sentences[i].chunk_id] for i in kept], dtype=np.int64),
-                np.asarray([vectors[i] for i in kept], dtype=np.float32).reshape(len(kept), -1))
-        return self._sentences
+    def relevance(self, requirement: Requirement, by_sentence: bool) -> dict[str, float]:
+        """Each shown chunk's best cosine to any of the requirement's queries, if over the floor.
 
-    def relevance(self, queries: np.ndarray, by_sentence: bool) -> np.ndarray:
-        """Per chunk of ``_matrix``: the best cosine of any query to the chunk (or a sentence)."""
-        _, matrix = self._matrix()
-        best = (queries @ matrix.T).max(axis=0)
-        if not by_sentence:
-            return np.asarray(np.clip(best, 0.0, 1.0))
-        owners, vectors = self._sentence_matrix()
-        if len(owners):
-            np.maximum.at(best, owners, (queries @ vectors.T).max(axis=0))
-        return np.asarray(np.clip(best, 0.0, 1.0))
+        ``by_sentence`` counts a chunk's best sentence too.
+        """
+        vectors = self.vectors(requirement_queries(requirement))
+        store, floor = self._context.store, self.params.floor
+        best = store.above(self._workspace, vectors, floor, self._visible)
+        if by_sentence:
+            for chunk_id, score in store.above(self._workspace, vectors, floor, self._visible,
+                                               sentences=True).items():
+                best[chunk_id] = max(best.get(chunk_id, 0.0), score)
+        return best
 
     def evidence(self, requirement: Requirement, by_sentence: bool = False) -> list[Evidence]:
         """Every unscreened chunk whose relevance reaches the floor, fused candidates first.
@@ -154,20 +129,23 @@ class Retriever:
         No rank cut: membership depends only on the chunk and the requirement, so removing
         documents can only shrink this set (see the module's docstring).
         """
-        ids, _ = self._matrix()
-        if not ids:
-            return []
-        queries = np.asarray(self.vectors(requirement_queries(requirement)), dtype=np.float32)
-        relevance = self.relevance(queries, by_sentence)
-        passing = {ids[i]: float(relevance[i]) for i in np.flatnonzero(
-            relevance >= self.params.floor)}
+        return list(self._ranked(requirement, by_sentence))
+
+    def _ranked(self, requirement: Requirement, by_sentence: bool) -> Iterator[Evidence]:
+        """The evidence in order, its chunks read from the store ``PAGE`` at a time."""
+        if not self._visible.prefixes:
+            return
+        passing = self.relevance(requirement, by_sentence)
         order = {e.chunk.chunk_id: rank for rank, e in enumerate(self.candidates(requirement))}
         ranked = sorted(passing, key=lambda c: (order.get(c, len(order)), -passing[c]))
-        return [Evidence(chunk=self._chunks[c], score=passing[c]) for c in ranked]
+        for start in range(0, len(ranked), PAGE):
+            page = ranked[start:start + PAGE]
+            chunks = self._chunks(page)
+            yield from (Evidence(chunk=chunks[c], score=passing[c]) for c in page if c in chunks)
 
     def candidates(self, requirement: Requirement) -> list[Evidence]:
-        """Fused candidates, best first, with their relevance; no floor, screened included."""
-        if not self._chunks:
+        """Fused candidates, best first, with their relevance; no floor, none screened."""
+        if not self._visible.prefixes:
             return []
         queries = requirement_queries(requirement)
         vectors = self.vectors(queries)
@@ -177,13 +155,15 @@ class Retriever:
         if practice:
             dense += store.query(self._workspace, self.vectors(practice), k, EvidenceKind.RECORD,
                                  self._visible)
-        lexical = [self._lexical.search(query, k) for query in queries]
+        lexical = [store.search_text(self._workspace, query, k, self._visible)
+                   for query in queries]
         fused = fuse([[h.chunk.chunk_id for h in hits] for hits in dense]
                      + [[chunk_id for chunk_id, _ in hits] for hits in lexical])
         relevance = self._relevance(vectors, fused)
+        chunks = {h.chunk.chunk_id: h.chunk for hits in dense for h in hits}
+        chunks |= self._chunks(c for c in fused if c not in chunks)
         ranked = sorted(fused, key=lambda chunk_id: -fused[chunk_id])
-        return [Evidence(chunk=self._chunks[c], score=relevance[c]) for c in ranked
-                if c in self._chunks]
+        return [Evidence(chunk=chunks[c], score=relevance[c]) for c in ranked if c in chunks]
 
     def _relevance(self, vectors: list[list[float]], fused: dict[str, float]) -> dict[str, float]:
         """Best cosine similarity of each candidate to any query, in [0, 1]."""
@@ -199,9 +179,15 @@ class Retriever:
 
         Chunks are admitted on their best sentence too; scoring reads the whole chunk-level
         evidence set. The extra records keep policies, which are many and wordy, from
-        crowding them out.
+        crowding them out. Chunks are read only until both are found.
         """
-        passing = self.evidence(requirement, by_sentence=True)
-        top = passing[: self.params.k]
-        records = [e for e in passing[self.params.k :] if e.chunk.kind == EvidenceKind.RECORD]
-        return top + records[: self.params.records]
+        top: list[Evidence] = []
+        records: list[Evidence] = []
+        for evidence in self._ranked(requirement, by_sentence=True):
+            if len(top) < self.params.k:
+                top.append(evidence)
+            elif len(records) == self.params.records:
+                break
+            elif evidence.chunk.kind == EvidenceKind.RECORD:
+                records.append(evidence)
+        return top + records

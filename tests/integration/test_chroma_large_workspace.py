@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from service.components.embedding.fake import FakeEmbedder
+from service.components.lexical.persistent import PersistentLexicalIndex
 from service.components.vectorstore import ChromaStore
 from service.components.vectorstore.chroma import persistent_client
 from service.domain.evidence import Chunk, Sentence
@@ -20,7 +21,8 @@ CHUNKS = 33_000
 
 def test_a_workspace_of_33000_chunks_is_read_whole(tmp_path: Path) -> None:
     embedder = FakeEmbedder(dimension=8)
-    store = ChromaStore(persistent_client(tmp_path / "chroma"), embedder)
+    store = ChromaStore(persistent_client(tmp_path / "chroma"), embedder,
+                        PersistentLexicalIndex(tmp_path / "lexical"))
     chunks = [Chunk(chunk_id=f"d{i // 100}:{i}", workspace="big", document_id=f"d{i // 100}",
                     document=f"doc{i // 100}.md", index=i % 100, text=f"backup record {i}")
               for i in range(CHUNKS)]

@@ -29,7 +29,6 @@ from service.db.reviews import find_proposal
 from service.db.tables import utcnow
 from service.db.workspaces import get_or_create_workspace
 from service.domain.assessment import Citation, Proposal
-from service.domain.evidence import Chunk
 from service.domain.review import ReviewAction
 from service.errors import NotFoundError
 from service.pipeline import ingest as ingest_module
@@ -42,7 +41,6 @@ from service.pipeline.documents import (
 )
 from service.pipeline.ingest import Ingestor
 from service.pipeline.ingest_reconcile import Reconciled, reconcile
-from service.pipeline.retrieve import RetrievalParams, Retriever
 from service.pipeline.review import ReviewDecision, review_proposal
 from service.pipeline.search import search
 from service.pipeline.versions import settle_chunks
@@ -50,6 +48,7 @@ from service.settings import Settings
 from service.web.passages import cited_passages
 from tests.api_helpers import Api, api_settings
 from tests.assessments import proposal
+from tests.shown import shown_chunks
 from tests.web_helpers import sign_in
 
 pytestmark = pytest.mark.integration
@@ -118,12 +117,6 @@ def cited_proposal(context: PipelineContext, assessment: str) -> Proposal:
         return Proposal.model_validate(row.payload)
 
 
-def shown_chunks(context: PipelineContext) -> list[Chunk]:
-    """What retrieval (and so a new assessment) sees of the workspace."""
-    params = RetrievalParams(k=5, records=0, candidates=10, floor=0.0)
-    return list(Retriever(context, WS, params)._chunks.values())
-
-
 def stored_texts(context: PipelineContext, chunk_id: str) -> list[str]:
     return [c.text for c in context.store.chunks(WS, [chunk_id])]
 
@@ -140,7 +133,7 @@ def test_a_replaced_version_that_a_reviewed_proposal_cites_stays_readable_until_
     # out of search, retrieval and the document list: only the new version shows
     found = search(context, WS, "backups", 5)
     assert found and all("second region" in h.chunk.text for h in found)
-    assert all("second region" in c.text for c in shown_chunks(context))
+    assert all("second region" in c.text for c in shown_chunks(context, WS))
     assert [d.version for d in workspace_documents(context, WS)] == [2]
     # ... and readable from the proposal that cites it, marked superseded
     assert "offsite" in stored_texts(context, old_chunk)[0]
@@ -303,5 +296,5 @@ def test_a_kill_between_the_commit_and_the_clean_up_keeps_the_cited_version(
     assert "offsite" in read_passage(context, WS, old_chunk)[0].text
     assert [(v.version, v.state) for v in document_versions(context, WS, document)] == [
         (1, "superseded"), (2, "current")]
-    assert all("second region" in c.text for c in shown_chunks(context))
+    assert all("second region" in c.text for c in shown_chunks(context, WS))
     assert reconcile(make()) == Reconciled()

@@ -37,10 +37,10 @@ from service.pipeline.ingest import Ingestor, IngestOutcome
 from service.pipeline.ingest_lease import BeingIngestedError
 from service.pipeline.ingest_reconcile import Reconciled, reconcile
 from service.pipeline.ingest_stages import ValidatedFile, store_original
-from service.pipeline.retrieve import RetrievalParams, Retriever
 from service.pipeline.search import search
 from service.settings import Settings
 from tests.api_helpers import Api, api_settings
+from tests.shown import shown_chunks
 
 pytestmark = pytest.mark.integration
 pytest_plugins = ["tests.databases"]
@@ -107,11 +107,6 @@ def rows(context: PipelineContext) -> list[DocumentRow]:
         return [] if space is None else list(workspace_rows(session, space.id))
 
 
-def shown_chunks(context: PipelineContext) -> list[Chunk]:
-    params = RetrievalParams(k=5, records=0, candidates=10, floor=0.0)
-    return list(Retriever(context, WS, params)._chunks.values())
-
-
 def in_thread(work: Callable[[], object]) -> tuple[threading.Thread, list[object]]:
     result: list[object] = []
 
@@ -139,7 +134,7 @@ def test_pending_document_is_shown_nowhere_and_blocks_a_second_upload(
         assert [r.state for r in rows(context)] == [PENDING]
         assert workspace_documents(context, WS) == []  # ... and shown nowhere
         assert search(context, WS, "offsite backups", 5) == []
-        assert shown_chunks(context) == []
+        assert shown_chunks(context, WS) == []
         with pytest.raises(NotFoundError):
             find_document(context, WS, rows(context)[0].id)
         other = make()  # another process
@@ -182,7 +177,7 @@ def test_a_failed_replacement_keeps_the_old_version(make: ContextMaker, tmp_path
     assert (row.id, row.lease_holder, row.content_hash) == (
         first.document_id, None, find_document(context, WS, row.id).sha256)
     assert [h.chunk.text for h in search(context, WS, "backups", 5)] == [
-        c.text for c in shown_chunks(context)]
+        c.text for c in shown_chunks(context, WS)]
 
 
 def test_a_replacement_in_flight_shows_the_old_version_only(
@@ -197,7 +192,7 @@ def test_a_replacement_in_flight_shows_the_old_version_only(
     try:
         assert gated.reached.wait(60)
         assert context.store.count(WS) == 2  # both versions are stored
-        assert ["offsite" in c.text for c in shown_chunks(context)] == [True]
+        assert ["offsite" in c.text for c in shown_chunks(context, WS)] == [True]
         assert ["offsite" in h.chunk.text for h in search(context, WS, "backups", 5)] == [True]
         with pytest.raises(BeingIngestedError):
             delete_document(context, WS, rows(context)[0].id)
@@ -205,7 +200,7 @@ def test_a_replacement_in_flight_shows_the_old_version_only(
         gated.release.set()
         thread.join(60)
     assert isinstance(result[0], IngestOutcome) and result[0].status == "indexed"
-    assert ["region" in c.text for c in shown_chunks(context)] == [True]
+    assert ["region" in c.text for c in shown_chunks(context, WS)] == [True]
     assert context.store.count(WS) == 1
 
 

@@ -1,4 +1,4 @@
-"""Lexical (BM25) search with bm25s, over an index derived from the stored chunks."""
+"""Lexical (BM25) search with bm25s, in memory (the naive baseline's; see ``persistent``)."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from service.components.embedding.base import Embedder
+from service.components.lexical.persistent import PersistentLexicalIndex
 from service.components.vectorstore.base import VectorStore
 from service.components.vectorstore.chroma import ChromaStore, http_client, persistent_client
 from service.settings import VectorStoreSettings
@@ -18,7 +19,7 @@ def build_vector_store(
         client = http_client(settings.host, settings.port)
     else:
         client = persistent_client(data_dir / "chroma")
-    return ChromaStore(client, embedder)
+    return ChromaStore(client, embedder, PersistentLexicalIndex(data_dir / "lexical"))
 
 
 __all__ = ["ChromaStore", "VectorStore", "build_vector_store"]

@@ -43,6 +43,20 @@ class VectorStore(Protocol):
         """
         ...
 
+    def above(self, workspace: str, vectors: list[list[float]], floor: float,
+              visible: Visible, sentences: bool = False) -> dict[str, float]:
+        """Every shown chunk whose cosine to some vector reaches ``floor``, with the best.
+
+        With ``sentences``, a chunk's best is that of its stored sentences. Exhaustive over
+        the floor (not a top-k), screened chunks included.
+        """
+        ...
+
+    def search_text(self, workspace: str, query: str, k: int,
+                    visible: Visible | None = None) -> list[tuple[str, float]]:
+        """Up to ``k`` (chunk id, BM25 score) of unscreened shown chunks, best first."""
+        ...
+
     def chunks(
         self, workspace: str, ids: list[str] | None = None, visible: Visible | None = None
     ) -> list[Chunk]:

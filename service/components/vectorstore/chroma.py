@@ -13,6 +13,7 @@ from chromadb.api.types import EmbeddingFunction, Where
 from chromadb.config import Settings as ChromaSettings
 
 from service.components.embedding.base import Embedder
+from service.components.lexical.persistent import PersistentLexicalIndex
 from service.components.vectorstore.chroma_records import (
     chunk_from_record,
     chunk_metadata,
@@ -24,6 +25,8 @@ from service.domain.visibility import Visible
 from service.errors import ConflictError
 
 BATCH = 1000
+OVERFETCH = 100  # unfiltered nearest neighbours read per query vector, at least
+MOST = 1600  # ... and at most, before Chroma is asked to filter
 CHUNKS_PREFIX = "assay-ws-"
 SENTENCES_PREFIX = "assay-ss-"
 
@@ -70,6 +73,17 @@ def _unscreened(kind: EvidenceKind | None, visible: Visible | None) -> Where:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def _similarity(distance: float) -> float:
+    """Chroma's cosine distance as a similarity in [0, 1]."""
+    return min(1.0, max(0.0, 1.0 - distance))
+
+
+def _shown(chunk: Chunk, kind: EvidenceKind | None, visible: Visible | None) -> bool:
+    """Whether a query may return this chunk: unscreened, of the kind, and shown."""
+    return (not chunk.screened and (kind is None or chunk.kind == kind)
+            and (visible is None or visible.shows(chunk.chunk_id, chunk.document_id)))
+
+
 def _batches(items: list[Any]) -> Iterator[slice]:
     for start in range(0, len(items), BATCH):
         yield slice(start, start + BATCH)
@@ -104,13 +118,29 @@ def _read(collection: Collection, include: list[str], *, ids: list[str] | None =
 
 
 class ChromaStore:
-    """Two collections per workspace (chunks, sentences), stamped with the model that built them."""
+    """Two collections per workspace (chunks, sentences), stamped with the model that built them.
 
-    def __init__(self, client: ClientAPI, embedder: Embedder) -> None:
+    Every write to the chunks is mirrored in ``lexical``, the workspace's persistent BM25
+    index; a workspace stored before that index existed is added to it on first use.
+    """
+
+    def __init__(self, client: ClientAPI, embedder: Embedder,
+                 lexical: PersistentLexicalIndex) -> None:
         self._client = client
         self._embedder = embedder
         self._function = _AssayEmbeddingFunction(embedder)
         self._collections: dict[str, Collection] = {}
+        self._lexical = lexical
+        self._mirrored: set[str] = set()
+
+    def _text(self, workspace: str) -> PersistentLexicalIndex:
+        """The lexical index, once it holds every chunk of the workspace (backfilled once)."""
+        if workspace not in self._mirrored:
+            if not self._lexical.complete(workspace):
+                self._lexical.add(workspace, self.chunks(workspace))
+                self._lexical.mark_complete(workspace)
+            self._mirrored.add(workspace)
+        return self._lexical
 
     def _collection(self, name: str, workspace: str) -> Collection:
         if name not in self._collections:
@@ -143,7 +173,7 @@ class ChromaStore:
 
     def add(self, workspace: str, chunks: list[Chunk], vectors: list[list[float]]) -> None:
         """Upsert chunks in batches; metadata carries provenance, kind and screening."""
-        collection = self._chunks(workspace)
+        collection, lexical = self._chunks(workspace), self._text(workspace)
         for part in _batches(chunks):
             batch = chunks[part]
             collection.upsert(
@@ -152,6 +182,7 @@ class ChromaStore:
                 documents=[c.text for c in batch],
                 metadatas=[chunk_metadata(c) for c in batch],
             )
+            lexical.add(workspace, batch)
 
     def add_sentences(
         self, workspace: str, sentences: list[Sentence], vectors: list[list[float]]
@@ -169,6 +200,7 @@ class ChromaStore:
 
     def delete_document(self, workspace: str, document_id: str, keep: set[str]) -> None:
         """Delete the document's chunks not in ``keep``, and their sentences."""
+        self._text(workspace).delete_document(workspace, document_id, keep)
         for collection, owner in ((self._chunks(workspace), "id"),
                                   (self._sentences(workspace), "chunk_id")):
             found = _read(collection, ["metadatas"], where={"document_id": document_id})
@@ -183,6 +215,7 @@ class ChromaStore:
 
     def reassign(self, workspace: str, document_id: str, prefix: str, owner: str) -> None:
         """Give the document's chunks of ``prefix``, and their sentences, to ``owner``."""
+        self._text(workspace).reassign(workspace, document_id, prefix, owner)
         for collection, key in ((self._chunks(workspace), None),
                                 (self._sentences(workspace), "chunk_id")):
             found = _read(collection, ["metadatas"], where={"document_id": document_id})
@@ -204,36 +237,127 @@ class ChromaStore:
     ) -> list[list[SearchHit]]:
         """Nearest chunks by cosine similarity (clipped to [0, 1]), one list per vector.
 
-        With ``visible``, only chunks of the current version of ready documents: while a
-        replacement is being written, twice ``k`` are fetched and the new version's dropped.
+        With ``visible``, only chunks of the current version of ready documents. Chroma
+        resolves a metadata filter over every record before its nearest-neighbour search
+        (about a second at 100,000 chunks), and reading records is most of an unfiltered
+        query's time: so the nearest ``OVERFETCH`` (or ``4 * k``) ids are found unfiltered,
+        their records read nearest first, ``k`` per vector at a time, and the hidden,
+        screened or other-kind ones dropped here. A vector left with fewer than ``k`` asks
+        for four times as many, up to ``MOST``; only then is Chroma asked to filter.
         """
         if visible is not None and not visible.prefixes:
             return [[] for _ in vectors]
-        fetch = 2 * k if visible is not None and visible.replacing else k
-        result = self._chunks(workspace).query(
+        collection = self._chunks(workspace)
+        kept: list[list[SearchHit]] = [[] for _ in vectors]
+        todo, fetch = list(range(len(vectors))), max(OVERFETCH, 4 * k)
+        while todo:
+            found = collection.query(query_embeddings=[vectors[i] for i in todo],  # type: ignore[arg-type]
+                                     n_results=fetch, include=["distances"])
+            near = [list(zip(ids, dists, strict=True))
+                    for ids, dists in zip(found["ids"], found["distances"] or [], strict=True)]
+            short = []
+            for i, hits, ranked in zip(todo, self._first_shown(collection, near, k, kind, visible),
+                                       near, strict=True):
+                kept[i] = hits
+                if len(hits) < k and len(ranked) == fetch:
+                    short.append(i)
+            todo, fetch = short, 4 * fetch
+            if fetch > MOST:
+                break
+        if todo:
+            again = self._filtered(collection, [vectors[i] for i in todo], k, kind, visible)
+            for i, hits in zip(todo, again, strict=True):
+                kept[i] = hits
+        return [hits[:k] for hits in kept]
+
+    def _first_shown(self, collection: Collection, near: list[list[tuple[str, float]]], k: int,
+                     kind: EvidenceKind | None, visible: Visible | None) -> list[list[SearchHit]]:
+        """Per vector, its first ``k`` shown chunks of ``near`` (ids, distances; nearest first).
+
+        Records are read ``k`` per vector at a time, then four times as many.
+        """
+        kept: list[list[SearchHit]] = [[] for _ in near]
+        read, step = [0] * len(near), k
+        while todo := [i for i, hits in enumerate(kept)
+                       if len(hits) < k and read[i] < len(near[i])]:
+            wanted = {record_id for i in todo for record_id, _ in near[i][read[i]:read[i] + step]}
+            records = self._records(collection, sorted(wanted))
+            for i in todo:
+                for record_id, dist in near[i][read[i]:read[i] + step]:
+                    chunk = records.get(record_id)
+                    if chunk is not None and _shown(chunk, kind, visible):
+                        kept[i].append(SearchHit(chunk=chunk, score=_similarity(dist)))
+                read[i] += step
+            step *= 4
+        return kept
+
+    @staticmethod
+    def _filtered(collection: Collection, vectors: list[list[float]], k: int,
+                  kind: EvidenceKind | None, visible: Visible | None) -> list[list[SearchHit]]:
+        """The nearest shown chunks, Chroma filtering by metadata (slow on a large workspace).
+
+        While a replacement is being written, twice ``k`` are fetched and its chunks dropped.
+        """
+        result = collection.query(
             query_embeddings=vectors,  # type: ignore[arg-type]
-            n_results=fetch,
-            where=_unscreened(kind, visible),
-            include=["documents", "metadatas", "distances"],
-        )
-        rows = zip(
-            result["ids"],
-            result["documents"] or [],
-            result["metadatas"] or [],
-            result["distances"] or [],
-            strict=True,
-        )
-        return [
-            [
-                SearchHit(
-                    chunk=chunk_from_record(chunk_id, text, meta),
-                    score=min(1.0, max(0.0, 1.0 - dist)),
-                )
-                for chunk_id, text, meta, dist in zip(ids, texts, metas, dists, strict=True)
-                if visible is None or visible.shows(chunk_id, str(meta["document_id"]))
-            ][:k]
-            for ids, texts, metas, dists in rows
-        ]
+            n_results=2 * k if visible is not None and visible.replacing else k,
+            where=_unscreened(kind, visible), include=["documents", "metadatas", "distances"])
+        rows = zip(result["ids"], result["documents"] or [], result["metadatas"] or [],
+                   result["distances"] or [], strict=True)
+        hits = [[SearchHit(chunk=chunk_from_record(c, text, meta), score=_similarity(dist))
+                 for c, text, meta, dist in zip(ids, texts, metas, dists, strict=True)]
+                for ids, texts, metas, dists in rows]
+        return [[h for h in found if _shown(h.chunk, kind, visible)] for found in hits]
+
+    @staticmethod
+    def _records(collection: Collection, ids: list[str]) -> dict[str, Chunk]:
+        """The chunks of these ids, as stored."""
+        found = _read(collection, ["documents", "metadatas"], ids=ids)
+        return {chunk_id: chunk_from_record(chunk_id, text, meta) for chunk_id, text, meta
+                in zip(found["ids"], found["documents"], found["metadatas"], strict=True)}
+
+    def above(self, workspace: str, vectors: list[list[float]], floor: float,
+              visible: Visible, sentences: bool = False) -> dict[str, float]:
+        """Each shown chunk whose cosine to some vector reaches ``floor``, with the best.
+
+        With ``sentences``, a chunk's best is that of its stored sentences instead. Asks for
+        the nearest 100 records, then four times as many, until the last one is under the
+        floor (or the collection is exhausted): what passes is the same as scoring every
+        record, without reading them all. Only distances are read while searching; a
+        chunk's version is in its id, and a sentence's chunk is read for those that pass.
+        Screened chunks are included (sentences carry no flag).
+        """
+        collection = self._sentences(workspace) if sentences else self._chunks(workspace)
+        total, best = collection.count(), dict[str, float]()
+        pending, n = list(range(len(vectors))), min(OVERFETCH, total)
+        while pending and n > 0:
+            result = collection.query(
+                query_embeddings=[vectors[i] for i in pending],  # type: ignore[arg-type]
+                n_results=n, include=["distances"])
+            further = []
+            for i, ids, dists in zip(pending, result["ids"], result["distances"] or [],
+                                     strict=True):
+                for record_id, dist in zip(ids, dists, strict=True):
+                    score = _similarity(dist)
+                    if score >= floor:
+                        best[record_id] = max(best.get(record_id, 0.0), score)
+                if len(ids) == n and _similarity(dists[-1]) >= floor:
+                    further.append(i)
+            pending, n = (further, min(4 * n, total)) if n < total else ([], n)
+        if not sentences:
+            return {c: score for c, score in best.items() if visible.shows_id(c)}
+        found = _read(collection, ["metadatas"], ids=sorted(best))
+        chunks: dict[str, float] = {}
+        for sentence_id, meta in zip(found["ids"], found["metadatas"], strict=True):
+            owner = str(meta["chunk_id"])
+            if visible.shows(owner, str(meta["document_id"])):
+                chunks[owner] = max(chunks.get(owner, 0.0), best[sentence_id])
+        return chunks
+
+    def search_text(self, workspace: str, query: str, k: int,
+                    visible: Visible | None = None) -> list[tuple[str, float]]:
+        """Up to ``k`` (chunk id, BM25 score), best first, from the workspace's lexical index."""
+        return self._text(workspace).search(workspace, query, k, visible)
 
     def chunks(
         self, workspace: str, ids: list[str] | None = None, visible: Visible | None = None
@@ -316,6 +440,7 @@ class ChromaStore:
 
     def delete_chunks(self, workspace: str, chunk_ids: list[str]) -> None:
         """Delete these chunks and their sentences."""
+        self._text(workspace).delete_chunks(workspace, chunk_ids)
         for part in _batches(chunk_ids):
             batch = chunk_ids[part]
             self._chunks(workspace).delete(ids=batch)
