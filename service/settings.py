@@ -257,12 +257,12 @@ class ScoringSettings(BaseModel):
     """
 
     strategy: Literal["match", "judge"] = "match"
-    met_threshold: float = Field(default=0.58, ge=0.0, le=1.5)
-    partial_threshold: float = Field(default=0.55, ge=0.0, le=1.5)
+    met_threshold: float = Field(default=0.60, ge=0.0, le=1.5)
+    partial_threshold: float = Field(default=0.57, ge=0.0, le=1.5)
     record_met_threshold: float = Field(
-        default=0.53, ge=0.0, le=1.5, description="met cut-off of implementation facets")
+        default=0.55, ge=0.0, le=1.5, description="met cut-off of implementation facets")
     record_partial_threshold: float = Field(
-        default=0.43, ge=0.0, le=1.5, description="partial cut-off of implementation facets")
+        default=0.45, ge=0.0, le=1.5, description="partial cut-off of implementation facets")
     lexical_weight: float = Field(default=0.10, ge=0.0, le=1.0)
     floor: float = Field(default=0.50, ge=0.0, le=1.0)
     k: int = Field(default=8, ge=1, le=50)
