@@ -39,7 +39,7 @@ from service.pipeline.ingest_stages import (
     store_original,
     validate,
 )
-from service.pipeline.ingest_vectors import build_vectors, stored_vectors
+from service.pipeline.ingest_vectors import chunk_vectors, sentence_vectors, stored_vectors
 from service.pipeline.originals import ORIGINALS, drop_original
 from service.pipeline.record_dates import (
     chunk_dates,
@@ -231,12 +231,11 @@ class Ingestor:
             for chunk in chunks
         ]
         stored = stored_vectors(self._context, self._workspace, claim.keep)
-        vectors = build_vectors(self._context.embedder,
-                                [embedding_text(p) for p in chunked.chunks], sentences, stored)
-        store = self._context.store
-        store.add(self._workspace, chunks, vectors.chunks)
+        texts = [embedding_text(p) for p in chunked.chunks]
+        embedder, store = self._context.embedder, self._context.store
+        store.add(self._workspace, chunks, chunk_vectors(embedder, texts, stored))
         store.add_sentences(self._workspace, [s for row in sentences for s in row],
-                            vectors.sentences)
+                            sentence_vectors(embedder, texts, sentences, stored))
         return chunks
 
     def _finish(

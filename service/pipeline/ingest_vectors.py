@@ -29,14 +29,6 @@ class Stored:
     sentence_vectors: tuple[Vector, ...]
 
 
-@dataclass(frozen=True)
-class Vectors:
-    """One vector per chunk and per sentence, in the order given."""
-
-    chunks: list[Vector]
-    sentences: list[Vector]
-
-
 def stored_key(chunk: Chunk) -> str:
     """A stored chunk's embedded text, as ``ingest.embedding_text`` made it."""
     return f"{chunk.heading}\n{chunk.text}" if chunk.heading else chunk.text
@@ -72,32 +64,32 @@ def embed_distinct(embedder: Embedder, texts: list[str]) -> list[Vector]:
     return [vectors[text] for text in texts]
 
 
-def build_vectors(embedder: Embedder, texts: list[str], sentences: list[list[Sentence]],
-                  stored: dict[str, Stored]) -> Vectors:
-    """Vectors for chunks embedded as ``texts``, and for each chunk's ``sentences``.
+def chunk_vectors(embedder: Embedder, texts: list[str],
+                  stored: dict[str, Stored]) -> list[Vector]:
+    """One vector per chunk embedded as ``texts``: the stored one if found, else embedded."""
+    vectors: list[Vector | None] = [
+        stored[text].vector if text in stored else None for text in texts]
+    todo = [n for n, vector in enumerate(vectors) if vector is None]
+    for n, vector in zip(todo, embed_distinct(embedder, [texts[n] for n in todo]), strict=True):
+        vectors[n] = vector
+    return [vector for vector in vectors if vector is not None]
 
-    A chunk found in ``stored`` keeps its vector, and its sentences theirs if the texts
-    match one for one; the rest is embedded.
+
+def sentence_vectors(embedder: Embedder, texts: list[str], sentences: list[list[Sentence]],
+                     stored: dict[str, Stored]) -> list[Vector]:
+    """One vector per sentence of the chunks embedded as ``texts``, flat, in order.
+
+    A stored chunk's sentences keep their vectors if they split the same, one for one.
     """
-    chunk_vectors: list[Vector | None] = [None] * len(texts)
-    sentence_vectors: list[list[Vector | None]] = [[None] * len(s) for s in sentences]
-    for n, text in enumerate(texts):
+    rows: list[list[Vector | None]] = []
+    for text, own in zip(texts, sentences, strict=True):
         old = stored.get(text)
-        if old is None:
-            continue
-        chunk_vectors[n] = old.vector
-        if old.sentences == tuple(s.text for s in sentences[n]):
-            sentence_vectors[n] = list(old.sentence_vectors)
-    chunk_todo = [n for n, vector in enumerate(chunk_vectors) if vector is None]
-    for n, vector in zip(chunk_todo, embed_distinct(embedder, [texts[n] for n in chunk_todo]),
-                         strict=True):
-        chunk_vectors[n] = vector
-    sentence_todo = [(n, i) for n, row in enumerate(sentence_vectors)
-                     for i, vector in enumerate(row) if vector is None]
-    fresh = embed_distinct(embedder, [sentences[n][i].text for n, i in sentence_todo])
-    for (n, i), vector in zip(sentence_todo, fresh, strict=True):
-        sentence_vectors[n][i] = vector
-    return Vectors(
-        chunks=[vector for vector in chunk_vectors if vector is not None],
-        sentences=[vector for row in sentence_vectors for vector in row if vector is not None],
-    )
+        if old is not None and old.sentences == tuple(s.text for s in own):
+            rows.append(list(old.sentence_vectors))
+        else:
+            rows.append([None] * len(own))
+    todo = [(n, i) for n, row in enumerate(rows) for i, vector in enumerate(row) if vector is None]
+    fresh = embed_distinct(embedder, [sentences[n][i].text for n, i in todo])
+    for (n, i), vector in zip(todo, fresh, strict=True):
+        rows[n][i] = vector
+    return [vector for row in rows for vector in row if vector is not None]
