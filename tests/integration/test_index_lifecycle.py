@@ -73,6 +73,22 @@ def test_changed_file_re_embeds_only_its_changed_chunk(
     assert all(cosine(a, b) > 0.9999 for a, b in zip(vectors, again, strict=True))
 
 
+def test_a_sentence_repeated_in_a_document_is_embedded_once(
+    make_context: ContextFactory, real_embedder: LocalEmbedder, tmp_path: Path
+) -> None:
+    counting = CountingEmbedder(real_embedder)
+    context = make_context(embedder=counting, chunk_chars=300, chunk_overlap=0)
+    repeated = "Exceptions are approved in writing by the security officer."
+    path = tmp_path / "policy.md"
+    path.write_text(policy_text({heading: f"{body} {repeated}"
+                                 for heading, body in SECTIONS.items()}))
+    assert Ingestor(context, "default").ingest(path, "policy.md").chunks == 3
+    sentences, _ = context.store.sentences("default", [c.chunk_id for c in
+                                                       context.store.chunks("default")])
+    assert [s.text for s in sentences].count(repeated) == 3
+    assert counting.seen.count(repeated) == 1
+
+
 def cosine(a: list[float], b: list[float]) -> float:
     return sum(x * y for x, y in zip(a, b, strict=True))
 
