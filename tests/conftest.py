@@ -22,11 +22,12 @@ SAMPLES = REPO / "samples"
 
 
 class CountingEmbedder:
-    """Wraps an embedder and counts the texts it embeds."""
+    """Wraps an embedder and counts the texts it embeds (``seen``: which, in order)."""
 
     def __init__(self, inner: Embedder) -> None:
         self.inner = inner
         self.texts = 0
+        self.seen: list[str] = []
 
     @property
     def model_name(self) -> str:
@@ -38,6 +39,7 @@ class CountingEmbedder:
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         self.texts += len(texts)
+        self.seen.extend(texts)
         return self.inner.embed(texts)
 
 

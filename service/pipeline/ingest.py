@@ -39,6 +39,7 @@ from service.pipeline.ingest_stages import (
     store_original,
     validate,
 )
+from service.pipeline.ingest_vectors import chunk_vectors, sentence_vectors, stored_vectors
 from service.pipeline.originals import ORIGINALS, drop_original
 from service.pipeline.record_dates import (
     chunk_dates,
@@ -168,7 +169,7 @@ class Ingestor:
                 try:
                     # parsing and embedding are slow: no database connection is held meanwhile
                     chunked = parse_and_chunk(validated, limits, self._context.settings.ocr)
-                    chunks = self._index(claim.document_id, display_name, validated, chunked)
+                    chunks = self._index(claim, display_name, validated, chunked)
                     self._finish(claim, display_name, validated, chunked, chunks)
                 except BaseException:
                     self._abandon(claim)
@@ -216,28 +217,25 @@ class Ingestor:
         )
 
     def _index(
-        self, document_id: str, name: str, file: ValidatedFile, chunked: ChunkedFile
+        self, claim: Claim, name: str, file: ValidatedFile, chunked: ChunkedFile
     ) -> list[Chunk]:
-        chunks = build_chunks(self._workspace, document_id, name, file, chunked)
+        """Embed and store the new version; what the replaced one already has is reused."""
+        chunks = build_chunks(self._workspace, claim.document_id, name, file, chunked)
+        prose = file.doc_type not in TABULAR
         sentences = [
-            Sentence(
-                sentence_id=f"{chunk.chunk_id}:s{n:03d}",
-                chunk_id=chunk.chunk_id,
-                document_id=document_id,
-                text=text,
-            )
+            [] if chunk.screened else [
+                Sentence(sentence_id=f"{chunk.chunk_id}:s{n:03d}", chunk_id=chunk.chunk_id,
+                         document_id=claim.document_id, text=text)
+                for n, text in enumerate(split_sentences(chunk.text, prose=prose))
+            ]
             for chunk in chunks
-            if not chunk.screened
-            for n, text in enumerate(
-                split_sentences(chunk.text, prose=file.doc_type not in TABULAR)
-            )
         ]
-        # Chunks and sentences are embedded apart: in one call, the short sentences batched
-        # with the long chunks were padded to a chunk's length (ingest took 2.5x the raw time).
-        embed = self._context.embedder.embed
-        store = self._context.store
-        store.add(self._workspace, chunks, embed([embedding_text(p) for p in chunked.chunks]))
-        store.add_sentences(self._workspace, sentences, embed([s.text for s in sentences]))
+        stored = stored_vectors(self._context, self._workspace, claim.keep)
+        texts = [embedding_text(p) for p in chunked.chunks]
+        embedder, store = self._context.embedder, self._context.store
+        store.add(self._workspace, chunks, chunk_vectors(embedder, texts, stored))
+        store.add_sentences(self._workspace, [s for row in sentences for s in row],
+                            sentence_vectors(embedder, texts, sentences, stored))
         return chunks
 
     def _finish(

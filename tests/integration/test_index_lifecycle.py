@@ -31,6 +31,68 @@ def test_unchanged_file_is_not_embedded_again(
     assert counting.texts == embedded
 
 
+SECTIONS = {
+    "Backups": "Backups run nightly and are kept for ninety days. Restores are tested "
+               "every quarter by the operations team.",
+    "Access": "Access rights are reviewed every six months by each system owner. Leavers "
+              "lose their accounts on their last working day.",
+    "Patching": "Servers are patched within fourteen days of a vendor release. Critical "
+                "fixes are applied within two days of release.",
+}
+
+
+def policy_text(sections: dict[str, str]) -> str:
+    return "".join(f"# {heading}\n\n{body}\n\n" for heading, body in sections.items())
+
+
+def test_changed_file_re_embeds_only_its_changed_chunk(
+    make_context: ContextFactory, real_embedder: LocalEmbedder, tmp_path: Path
+) -> None:
+    counting = CountingEmbedder(real_embedder)
+    context = make_context(embedder=counting, chunk_chars=300, chunk_overlap=0)
+    path = tmp_path / "policy.md"
+    path.write_text(policy_text(SECTIONS))
+    ingestor = Ingestor(context, "default")
+    old = ingestor.ingest(path, "policy.md")
+    assert old.chunks == 3
+    changed = "Servers are patched within seven days of a vendor release."
+    path.write_text(policy_text({**SECTIONS, "Patching": changed}))
+    counting.seen.clear()
+    new = ingestor.ingest(path, "policy.md")
+    assert (new.status, new.chunks) == ("indexed", 3)
+    assert counting.seen == [f"Patching\n{changed}", changed]
+    chunks = context.store.chunks("default")
+    assert [c.heading for c in chunks] == ["Backups", "Access", "Patching"]
+    ids = [c.chunk_id for c in chunks]
+    fresh = real_embedder.embed([f"{c.heading}\n{c.text}" for c in chunks])
+    stored = context.store.chunk_vectors("default", ids)
+    assert all(cosine(stored[i], vector) > 0.9999 for i, vector in zip(ids, fresh, strict=True))
+    sentences, vectors = context.store.sentences("default", ids)
+    assert len(sentences) == 5
+    again = real_embedder.embed([s.text for s in sentences])
+    assert all(cosine(a, b) > 0.9999 for a, b in zip(vectors, again, strict=True))
+
+
+def test_a_sentence_repeated_in_a_document_is_embedded_once(
+    make_context: ContextFactory, real_embedder: LocalEmbedder, tmp_path: Path
+) -> None:
+    counting = CountingEmbedder(real_embedder)
+    context = make_context(embedder=counting, chunk_chars=300, chunk_overlap=0)
+    repeated = "Exceptions are approved in writing by the security officer."
+    path = tmp_path / "policy.md"
+    path.write_text(policy_text({heading: f"{body} {repeated}"
+                                 for heading, body in SECTIONS.items()}))
+    assert Ingestor(context, "default").ingest(path, "policy.md").chunks == 3
+    sentences, _ = context.store.sentences("default", [c.chunk_id for c in
+                                                       context.store.chunks("default")])
+    assert [s.text for s in sentences].count(repeated) == 3
+    assert counting.seen.count(repeated) == 1
+
+
+def cosine(a: list[float], b: list[float]) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=True))
+
+
 def test_changed_file_replaces_its_chunks(make_context: ContextFactory, tmp_path: Path) -> None:
     context = make_context(chunk_chars=200, chunk_overlap=0)
     path = tmp_path / "policy.md"

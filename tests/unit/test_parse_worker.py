@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -74,6 +76,20 @@ def test_an_unexpected_parser_error_is_a_rejection_naming_it() -> None:
 
 def test_the_child_parses_under_the_limits_it_was_given() -> None:
     assert run_bounded(the_limits, (), FAST) == FAST
+
+
+def test_a_child_does_not_re_run_the_main_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Re-running the main script (the ``assay`` command, a bench) cost ~1 s per parse."""
+    marker = tmp_path / "main-ran"
+    script = tmp_path / "main_script.py"
+    script.write_text(f"from pathlib import Path\nPath({str(marker)!r}).touch()\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    assert run_bounded(the_limits, (), FAST) == FAST
+    assert not marker.exists()
 
 
 def test_a_good_file_comes_back_parsed_and_chunked(tmp_path: Path) -> None:

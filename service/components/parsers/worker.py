@@ -4,6 +4,11 @@ A hostile file can make a parser spin, allocate without end or crash; in a child
 that costs only the child. The child is forked from a forkserver that has the parsers
 imported, so a parse starts in milliseconds. Whatever the parse registered in
 ``PARSERS`` (an OCR parser too) runs here.
+
+The child is started without the parent's ``__main__``: multiprocessing would otherwise
+re-run the main script (the ``assay`` command, a bench) in every child, importing all it
+imports, about 1 s per parse (the forkserver's ``__main__`` preload, which would avoid it,
+does not work in Python 3.11).
 """
 
 from __future__ import annotations
@@ -12,9 +17,13 @@ import dataclasses
 import multiprocessing
 import resource
 import signal
+import sys
+import threading
 import time
 import traceback
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,6 +41,7 @@ from service.settings import OcrSettings
 Parsed = tuple[ParsedDocument, list[Passage]]
 T = TypeVar("T")
 _PRELOAD = ["service.components.parsers"]
+_STARTING = threading.Lock()
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -40,6 +50,21 @@ def _context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
     return context
+
+
+@contextmanager
+def _without_main() -> Iterator[None]:
+    """Hide ``__main__`` while a child starts, so that the child does not re-run it.
+
+    The child's target is importable by name and needs nothing of the main script.
+    """
+    with _STARTING:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
 
 
 def _bound(limits: ParseLimits) -> None:
@@ -137,7 +162,8 @@ def run_bounded(
     process = context.Process(  # type: ignore[attr-defined]
         target=_child, args=(sender, target, args, limits, label), daemon=True
     )
-    process.start()
+    with _without_main():
+        process.start()
     sender.close()
     result: tuple[bool, object] | None = None
     deadline = time.monotonic() + limits.seconds
