@@ -7,7 +7,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HF_HUB_OFFLINE=1 \
     ASSAY_DATA_DIR=/data
 
-# llama-cpp-python (the `local` extra) compiles llama.cpp from source
+# llama-cpp-python (the `local` extra) compiles llama.cpp from source, for any AVX2 CPU rather
+# than the build machine's (the Makefile says why)
+ENV CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
 RUN apt-get update \
     && apt-get install -y --no-install-recommends build-essential cmake \
     && rm -rf /var/lib/apt/lists/*

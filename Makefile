@@ -5,8 +5,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.assay-installed
-# llama-cpp-python compiles llama.cpp for minutes: its wheel is built once, outside the repo
-WHEELS ?= $(HOME)/.cache/assay-wheels
+# llama-cpp-python compiles llama.cpp for minutes: its wheel is built once, outside the repo.
+# It is built for any x86-64 CPU with AVX2, not for this one (GGML_NATIVE): the native build
+# crashed in its first decode on an AVX-512 machine (2026-12-04), and a cached wheel may be
+# reused on another machine. The flags name the cache directory, so a change rebuilds it.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+WHEELS ?= $(HOME)/.cache/assay-wheels/avx2
 LLAMA_CPP_VERSION := 0.3.36
 export HF_HUB_OFFLINE := 1
 export ASSAY_CATALOG_CACHE ?= $(HOME)/.cache/assay-catalogs
@@ -18,7 +22,8 @@ $(STAMP): pyproject.toml
 	@# torch first, pinned: the CPU wheel on this machine, not a multi-GB CUDA build
 	$(BIN)/pip install --quiet torch==2.13.0
 	ls $(WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl >/dev/null 2>&1 || \
-		$(BIN)/pip wheel --no-deps llama-cpp-python==$(LLAMA_CPP_VERSION) -w $(WHEELS)
+		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --no-deps --no-cache-dir \
+			llama-cpp-python==$(LLAMA_CPP_VERSION) -w $(WHEELS)
 	$(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[dev,local,openai,ollama]'
 	touch $(STAMP)
 
