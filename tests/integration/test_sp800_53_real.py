@@ -139,7 +139,14 @@ def test_cli_imports_lists_shows_assesses_and_compares(
         assert result["level"] is None or result["level"] in range(6)
         assert result["facets"] and result["status"] in {"proposed", "flagged"}
     backup = next(r for r in assessed["results"] if r["ref_id"] == "CP-9")
-    assert backup["citations"], "the backup standard and its test log are evidence for CP-9"
+    # the backup standard is evidence for CP-9 (level 1 at least); its one documentation
+    # facet, backups of *system documentation*, is only related to what the standard says
+    # ("recovery objectives by system tier"), so since the cut-offs of 2026-12-04 it is not
+    # shown as met or partial, and no quote is cited for it
+    assert backup["level"] is not None and backup["level"] >= 1, backup
+    shown = run_json(runner, "retrieve", "-f", FRAMEWORK, "-r", "CP-9")
+    documents = {e["document"] for e in shown["results"][0]["evidence"]}
+    assert "backup_restore_standard.pdf" in documents, documents
 
     compared = run_json(runner, "frameworks", "compare", FRAMEWORK, "iso27001-2022")
     assert [side["requirements"] for side in compared["frameworks"]] == [1007, 123]
