@@ -58,12 +58,7 @@ class JobCancelledError(Exception):
 
 
 class JobControl(Protocol):
-    """What a running job sees: a way to report progress and to learn it was cancelled."""
-
-    @property
-    def cancelled(self) -> bool:
-        """Whether cancellation was requested."""
-        ...
+    """What a running job sees: a way to report progress, which stops it once cancelled."""
 
     def progress(self, percent: float, current: str = "") -> None:
         """Report progress (0-100); raises ``JobCancelledError`` once cancellation is requested."""

@@ -165,9 +165,9 @@ def run_assessment(
         else 1
     )
     total, finished = len(requirements), len(done)
-    on_progress(finished, total, "")
     status = AssessmentStatus.INTERRUPTED
-    try:
+    try:  # from the first report on: a cancellation there is recorded as an interruption
+        on_progress(finished, total, "")
         for proposal in _proposals(scorer.propose, todo, workers):
             store_proposal(context, row.id, proposal)
             finished += 1

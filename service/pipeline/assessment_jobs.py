@@ -107,10 +107,7 @@ def assessment_job(
     llm = scoring_llm()
 
     def report(done: int, total: int, ref: str) -> None:
-        # The first report (no ref yet) comes before run_assessment can record an
-        # interruption: a cancellation then stops the run at the next one instead.
-        if ref or not control.cancelled:
-            control.progress(100.0 * done / total if total else 100.0, ref)
+        control.progress(100.0 * done / total if total else 100.0, ref)
 
     return run_assessment(context, registry, request, llm, report, actor)
 

@@ -63,12 +63,6 @@ class _Control:
         self._service = service
         self._job_id = job_id
 
-    @property
-    def cancelled(self) -> bool:
-        with self._service.sessions() as session:
-            row = store.get_job(session, self._job_id)
-        return row is None or row.cancel_requested
-
     def progress(self, percent: float, current: str = "") -> None:
         if self._service.stopping.is_set():
             raise JobLostError("this process is stopping")

@@ -68,10 +68,6 @@ class _CancelledAfter:
     def __init__(self, steps: int) -> None:
         self.steps = steps
 
-    @property
-    def cancelled(self) -> bool:
-        return self.steps <= 0
-
     def progress(self, percent: float, current: str = "") -> None:
         self.steps -= 1
         if self.steps < 0:
