@@ -27,8 +27,9 @@ from service.components.embedding import LocalEmbedder, build_embedder
 from service.components.parsers import split_sentences
 from service.composition import build_context
 from service.pipeline.evidence_kind import TABULAR
-from service.pipeline.ingest import Ingestor, embedding_text, expand_paths
+from service.pipeline.ingest import Ingestor, expand_paths
 from service.pipeline.ingest_stages import parse_and_chunk, validate
+from service.pipeline.ingest_vectors import embedded_text
 from service.pipeline.screening import is_injection
 from service.settings import Settings
 
@@ -45,7 +46,7 @@ def sample_texts(settings: Settings) -> tuple[list[str], list[str], int]:
     for path, _ in expand_paths([SAMPLES]):
         validated = validate(path, settings.ingest)
         chunked = parse_and_chunk(validated, settings.ingest)
-        chunks.extend(embedding_text(c) for c in chunked.chunks)
+        chunks.extend(embedded_text(c.heading, c.text) for c in chunked.chunks)
         prose = validated.doc_type not in TABULAR
         sentences.extend(dict.fromkeys(
             text for c in chunked.chunks if not is_injection(c.text)

@@ -42,8 +42,9 @@ from service.domain.catalog import FacetKind, Requirement
 from service.domain.evidence import Chunk, EvidenceKind, Sentence
 from service.domain.visibility import chunk_id
 from service.pipeline.context import PipelineContext
-from service.pipeline.ingest import embedding_text, expand_paths
+from service.pipeline.ingest import expand_paths
 from service.pipeline.ingest_stages import parse_and_chunk, validate
+from service.pipeline.ingest_vectors import embedded_text
 from service.pipeline.retrieve import Retriever, requirement_queries
 from service.pipeline.score.matching import claim
 from service.pipeline.scoring_setup import retrieval_params
@@ -71,7 +72,7 @@ def base_texts(settings: Settings) -> list[str]:
     for path, _ in expand_paths([SAMPLES]):
         chunked = parse_and_chunk(validate(path, settings.ingest), settings.ingest)
         for passage in chunked.chunks:
-            texts.append(embedding_text(passage))
+            texts.append(embedded_text(passage.heading, passage.text))
             texts.extend(split_sentences(passage.text, prose=True))
     return sorted(set(texts))
 

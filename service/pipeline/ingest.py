@@ -23,7 +23,7 @@ from service.db.documents import (
 from service.db.tables import PENDING, READY, utcnow
 from service.db.workspaces import get_or_create_workspace
 from service.domain.document import SUPERSEDED
-from service.domain.evidence import Chunk, DateSource, Passage, Sentence
+from service.domain.evidence import Chunk, DateSource, Sentence
 from service.domain.visibility import chunk_id
 from service.errors import ConflictError, RejectedFileError
 from service.pipeline.audit import SYSTEM_ACTOR, record, workspace_target
@@ -39,7 +39,12 @@ from service.pipeline.ingest_stages import (
     store_original,
     validate,
 )
-from service.pipeline.ingest_vectors import chunk_vectors, sentence_vectors, stored_vectors
+from service.pipeline.ingest_vectors import (
+    chunk_vectors,
+    embedded_text,
+    sentence_vectors,
+    stored_vectors,
+)
 from service.pipeline.originals import ORIGINALS, drop_original
 from service.pipeline.record_dates import (
     chunk_dates,
@@ -111,11 +116,6 @@ def build_chunks(
         )
         for index, piece in enumerate(chunked.chunks)
     ]
-
-
-def embedding_text(chunk: Passage) -> str:
-    """What is embedded: the heading path gives a chunk its context."""
-    return f"{chunk.heading}\n{chunk.text}" if chunk.headings else chunk.text
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,7 @@ class Ingestor:
             for chunk in chunks
         ]
         stored = stored_vectors(self._context, self._workspace, claim.keep)
-        texts = [embedding_text(p) for p in chunked.chunks]
+        texts = [embedded_text(p.heading, p.text) for p in chunked.chunks]
         embedder, store = self._context.embedder, self._context.store
         store.add(self._workspace, chunks, chunk_vectors(embedder, texts, stored))
         store.add_sentences(self._workspace, [s for row in sentences for s in row],

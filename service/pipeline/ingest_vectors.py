@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from service.components.embedding import Embedder
-from service.domain.evidence import Chunk, Sentence
+from service.domain.evidence import Sentence
 from service.pipeline.context import PipelineContext
 
 Vector = list[float]
@@ -29,9 +29,9 @@ class Stored:
     sentence_vectors: tuple[Vector, ...]
 
 
-def stored_key(chunk: Chunk) -> str:
-    """A stored chunk's embedded text, as ``ingest.embedding_text`` made it."""
-    return f"{chunk.heading}\n{chunk.text}" if chunk.heading else chunk.text
+def embedded_text(heading: str, text: str) -> str:
+    """What is embedded for a chunk: its heading path, which gives it context, and its text."""
+    return f"{heading}\n{text}" if heading else text
 
 
 def stored_vectors(context: PipelineContext, workspace: str,
@@ -51,7 +51,7 @@ def stored_vectors(context: PipelineContext, workspace: str,
         if chunk.chunk_id not in vectors:
             continue
         own = sorted(by_chunk.get(chunk.chunk_id, []))  # sentence ids count up in order
-        found[stored_key(chunk)] = Stored(vectors[chunk.chunk_id],
+        found[embedded_text(chunk.heading, chunk.text)] = Stored(vectors[chunk.chunk_id],
                                           tuple(text for _, text, _ in own),
                                           tuple(vector for _, _, vector in own))
     return found
