@@ -265,6 +265,10 @@ class ScoringSettings(BaseModel):
         default=0.45, ge=0.0, le=1.5, description="partial cut-off of implementation facets")
     lexical_weight: float = Field(default=0.10, ge=0.0, le=1.0)
     floor: float = Field(default=0.50, ge=0.0, le=1.0)
+    related_floor: float = Field(
+        default=0.30, ge=0.0, le=1.0,
+        description="when fewer than k chunks reach the floor, the nearest ones down to this "
+                    "relevance are shown after them as related, not evidence (1: none)")
     k: int = Field(default=8, ge=1, le=50)
     records: int = Field(default=4, ge=0, le=50, description="record chunks kept beside the k")
     candidates: int = Field(default=10, ge=1, le=100)

@@ -78,7 +78,7 @@ def setup(env: EvalEnv) -> Setup:
 def outcomes(run: Setup, floor: float) -> list[Outcome]:
     """Each case's ranking and retrieval at ``floor``."""
     run.retriever.params = replace(run.retriever.params, floor=floor)
-    return [Outcome(case, run.retriever.candidates(req), run.retriever.retrieve(req))
+    return [Outcome(case, run.retriever.candidates(req), run.retriever.retrieve(req, related=False))
             for case, req in zip(run.cases, run.requirements, strict=True)]
 
 

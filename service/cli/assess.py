@@ -82,7 +82,11 @@ def retrieve(
     k: Annotated[int, typer.Option("-k", help="Evidence per requirement.")] = 8,
     json_out: JsonOpt = False,
 ) -> None:
-    """The evidence found for requirements: hybrid search, above the relevance floor."""
+    """The evidence found for requirements: hybrid search, above the relevance floor.
+
+    Fewer than k over the floor are followed by the nearest others, marked below_floor:
+    related passages, not evidence.
+    """
     refs = _refs(requirement)
     if bool(refs) == all_requirements:
         raise InvalidInputError("give --requirement REF (repeatable) or --all, not both")
@@ -104,6 +108,7 @@ def retrieve(
                     "kind": e.chunk.kind.value,
                     "score": round(e.score, 4),
                     "text": e.chunk.text,
+                    "below_floor": e.below_floor,
                 }
                 for e in retriever.retrieve(r)
             ],
@@ -117,12 +122,13 @@ def retrieve(
         req = result["requirement"]
         stdout.print(f"[bold]{req['ref_id']} {req['title']}[/]", highlight=False)
         evidence: list[dict[str, Any]] = result["evidence"]
-        if not evidence:
+        if not any(not e["below_floor"] for e in evidence):
             stdout.print("  no evidence above the relevance floor")
         for e in evidence:
             where = " · ".join(str(x) for x in (e["document"], e["page"], e["heading"]) if x)
-            stdout.print(f"  {where} [{e['kind']}, {e['score']:.2f}]", highlight=False,
-                         markup=False)
+            related = ", related: under the floor" if e["below_floor"] else ""
+            stdout.print(f"  {where} [{e['kind']}, {e['score']:.2f}{related}]",
+                         highlight=False, markup=False)
 
 
 @app.command()

@@ -155,7 +155,9 @@ class Evidence(BaseModel):
     """A retrieved chunk with its relevance to a requirement, in [0, 1].
 
     ``record_date`` and ``stale`` are set by the freshness rule for records: a stale record
-    is older than the requirement's review period as of the assessment's date.
+    is older than the requirement's review period as of the assessment's date. A
+    ``below_floor`` chunk is only shown as related: it is under the relevance floor, so it
+    is not evidence and no level reads it.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -164,6 +166,7 @@ class Evidence(BaseModel):
     score: float
     record_date: DatedMention | None = None
     stale: bool = False
+    below_floor: bool = False
 
     @property
     def counts_as_record(self) -> bool:

@@ -7,12 +7,16 @@ construction: removing documents removes their chunks from it and nothing takes 
 place. (A top-k cut would refill from other documents, and a level could rise when its
 documents go: measured on real policies, see evals/README.md.)
 
-What is shown (``retrieve``) also admits a chunk on its best sentence: a whole chunk's vector
-dilutes the one sentence that answers a requirement in a long policy section (on the real
-comply labels, passage hit@5 0.78 -> 0.88). Scoring keeps the chunk-level set: scoring on
-the sentence-lifted set let topic lists in a magazine article raise 24 requirements of a
-distractors-only workspace instead of 7, for within one 0.87 -> 0.89 (evals/README.md).
-The shown set is monotone in the same way.
+The evidence also admits a chunk on its best sentence: a whole chunk's vector dilutes the
+one sentence that answers a requirement in a long policy section (on the real comply labels,
+passage hit@5 0.78 -> 0.88). Scoring reads the same set (``ScoringSettings.score_on_sentences``,
+with the genericity penalty that keeps topic lists from counting; evals/README.md). It is
+monotone in the same way.
+
+When fewer than ``k`` chunks reach the floor, ``retrieve`` shows the nearest others after
+them, down to ``related_floor``, marked ``below_floor``: a reviewer of an organisation whose
+practice is informal finds its notes there, which the floor (tuned for what counts towards
+a level) leaves out. They are never evidence: no level reads them.
 
 Dense search and BM25 (one list per query) fused by reciprocal rank fusion order the
 evidence (fused candidates first, best first), and ``retrieve`` shows the first ``k`` of it.
@@ -38,12 +42,13 @@ PAGE = 100  # evidence chunks read from the store at a time
 
 @dataclass(frozen=True)
 class RetrievalParams:
-    """How many candidates each list contributes, how many are kept, and the floor."""
+    """How many candidates each list contributes, how many are kept, and the floors."""
 
     k: int
     records: int
     candidates: int
     floor: float
+    related_floor: float = 1.0
 
 
 def requirement_queries(requirement: Requirement) -> list[str]:
@@ -131,12 +136,18 @@ class Retriever:
         """
         return list(self._ranked(requirement, by_sentence))
 
-    def _ranked(self, requirement: Requirement, by_sentence: bool) -> Iterator[Evidence]:
-        """The evidence in order, its chunks read from the store ``PAGE`` at a time."""
+    def _ranked(self, requirement: Requirement, by_sentence: bool,
+                candidates: list[Evidence] | None = None) -> Iterator[Evidence]:
+        """The evidence in order, its chunks read from the store ``PAGE`` at a time.
+
+        ``candidates`` are the requirement's fused candidates, if already found.
+        """
         if not self._visible.prefixes:
             return
         passing = self.relevance(requirement, by_sentence)
-        order = {e.chunk.chunk_id: rank for rank, e in enumerate(self.candidates(requirement))}
+        if candidates is None:
+            candidates = self.candidates(requirement)
+        order = {e.chunk.chunk_id: rank for rank, e in enumerate(candidates)}
         ranked = sorted(passing, key=lambda c: (order.get(c, len(order)), -passing[c]))
         for start in range(0, len(ranked), PAGE):
             page = ranked[start:start + PAGE]
@@ -174,20 +185,27 @@ class Retriever:
             for chunk_id, vector in stored.items()
         } | {chunk_id: 0.0 for chunk_id in fused if chunk_id not in stored}
 
-    def retrieve(self, requirement: Requirement) -> list[Evidence]:
+    def retrieve(self, requirement: Requirement, related: bool = True) -> list[Evidence]:
         """The first ``k`` of the evidence and up to ``records`` records after them, to show.
 
-        Chunks are admitted on their best sentence too; scoring reads the whole chunk-level
-        evidence set. The extra records keep policies, which are many and wordy, from
-        crowding them out. Chunks are read only until both are found.
+        Chunks are admitted on their best sentence too. The extra records keep policies,
+        which are many and wordy, from crowding them out. Chunks are read only until both
+        are found. With ``related``, fewer than ``k`` are topped up from the fused candidates
+        under the floor (``below_floor``, see the module's docstring).
         """
+        candidates = self.candidates(requirement)
         top: list[Evidence] = []
         records: list[Evidence] = []
-        for evidence in self._ranked(requirement, by_sentence=True):
+        for evidence in self._ranked(requirement, True, candidates):
             if len(top) < self.params.k:
                 top.append(evidence)
             elif len(records) == self.params.records:
                 break
             elif evidence.chunk.kind == EvidenceKind.RECORD:
                 records.append(evidence)
+        if related and len(top) < self.params.k:
+            shown = {e.chunk.chunk_id for e in top}
+            top += [e.model_copy(update={"below_floor": True}) for e in candidates
+                    if e.chunk.chunk_id not in shown
+                    and e.score >= self.params.related_floor][:self.params.k - len(top)]
         return top + records

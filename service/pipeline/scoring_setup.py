@@ -30,7 +30,8 @@ MATURITY_SCALE = "maturity-0-5"
 def retrieval_params(settings: ScoringSettings) -> RetrievalParams:
     """The retrieval part of the scoring settings."""
     return RetrievalParams(k=settings.k, records=settings.records,
-                           candidates=settings.candidates, floor=settings.floor)
+                           candidates=settings.candidates, floor=settings.floor,
+                           related_floor=settings.related_floor)
 
 
 def thresholds(settings: ScoringSettings) -> Thresholds:

@@ -17,7 +17,7 @@ from tests.conftest import SAMPLES, CachingEmbedder
 pytestmark = pytest.mark.integration
 FILES = ("access_control_policy.docx", "access_review_minutes_2026_q3.docx",
          "backup_restore_standard.pdf", "backup_restore_test_log_2026.csv")
-EVIDENCE_KEYS = {"chunk_id", "document", "page", "heading", "kind", "score", "text"}
+EVIDENCE_KEYS = {"chunk_id", "document", "page", "heading", "kind", "score", "text", "below_floor"}
 RESULT_KEYS = {"ref_id", "title", "level", "documentation_level", "implementation_level",
                "confidence", "rationale", "facets", "citations", "gaps", "status"}
 FACET_KEYS = {"id", "text", "kind", "status", "quote", "chunk_id"}

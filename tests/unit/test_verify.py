@@ -52,6 +52,8 @@ def verifier(llm: LLM | None) -> Verifier:
         "Restore test owners: TBD.",
         "On the restores: no, we've never done any kind of restore test.",
         "We don\u2019t test restores of the archive yet.",
+        "A.8.13 Information backup | Not implemented | Owner: IT",
+        "Restore testing: not applicable to the archive.",
     ],
 )
 def test_hedged_sentences_are_refused_without_asking_the_model(sentence: str) -> None:

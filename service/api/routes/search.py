@@ -63,7 +63,11 @@ def search_post(slug: ViewerSlug, services: ServicesDep, body: SearchCreate) -> 
 
 @router.post("/retrieve", responses=ERRORS)
 def retrieve(slug: ViewerSlug, services: ServicesDep, body: RetrieveCreate) -> RetrieveResults:
-    """The evidence above the relevance floor for each requirement named (or ``all``)."""
+    """The evidence above the relevance floor for each requirement named (or ``all``).
+
+    Where fewer than ``k`` chunks reach the floor, the nearest others follow, marked
+    ``below_floor`` (related, not evidence).
+    """
     refs = tuple(r.strip() for r in body.requirements if r.strip())
     if bool(refs) == body.all:
         raise InvalidInputError("give some requirements or all=true, not both")
@@ -79,7 +83,7 @@ def retrieve(slug: ViewerSlug, services: ServicesDep, body: RetrieveCreate) -> R
                 EvidencePublic(chunk_id=e.chunk.chunk_id, document=e.chunk.document,
                                page=e.chunk.page, heading=e.chunk.heading, kind=e.chunk.kind,
                                score=round(e.score, 4), text=e.chunk.text,
-                               **ocr_fields(e.chunk))
+                               below_floor=e.below_floor, **ocr_fields(e.chunk))
                 for e in retriever.retrieve(r)
             ],
         )

@@ -55,13 +55,16 @@ class RequirementRef(BaseModel):
 
 
 class EvidencePublic(SearchHitPublic):
-    """A retrieved chunk: also what kind of evidence it is."""
+    """A retrieved chunk: also what kind of evidence it is, and whether it counts as one."""
 
     kind: EvidenceKind
+    below_floor: bool = Field(
+        default=False, description="under the relevance floor: shown as related (fewer than "
+        "k chunks reached it), not evidence; no level reads it")
 
 
 class RetrievalPublic(BaseModel):
-    """The evidence above the relevance floor for one requirement."""
+    """The evidence above the relevance floor for one requirement, then related chunks."""
 
     requirement: RequirementRef
     evidence: list[EvidencePublic]

@@ -122,7 +122,7 @@ class EvidenceFinder:
             return []
         if self._retriever is None:
             self._retriever = Retriever(self._context, self._workspace, self._params)
-        evidence = self._retriever.retrieve(node)[:CANDIDATES]
+        evidence = self._retriever.retrieve(node, related=False)[:CANDIDATES]
         return self._quotes(evidence, self._retriever.vectors(requirement_queries(node)))
 
     def for_topic(self, topic: str) -> list[Quote]:

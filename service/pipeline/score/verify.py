@@ -26,7 +26,8 @@ HEDGE = re.compile(
     r"has not|have not|pending|under development|not started|not been|no longer|intends? to|"
     r"(?:is|are) being (?:prepared|drafted|developed|written)|expected (?:in|by) (?:q[1-4]|\d{4})|"
     r"optional|may be skipped|(?:don|doesn|isn|aren|haven|hasn)['\u2019]t|nobody|no one|"
-    r"(?:we|they|i)(?:['\u2019]ve| have)? never|(?:has|have|had) never)\b",
+    r"(?:we|they|i)(?:['\u2019]ve| have)? never|(?:has|have|had) never|"
+    r"not (?:implemented|applicable|in place|performed|documented))\b",
     re.IGNORECASE,
 )
 OPTIONS = ("Yes", "No")
