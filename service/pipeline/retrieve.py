@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from service.components.embedding.cache import cached_vectors
+from service.components.vectorstore.table import VectorTable
 from service.domain.catalog import FacetKind, Requirement
 from service.domain.evidence import Chunk, Evidence, EvidenceKind
 from service.pipeline.context import PipelineContext
@@ -85,6 +86,7 @@ class Retriever:
         self.params = params
         self._visible = visible_documents(context, workspace)
         self._vectors: dict[str, list[float]] = {}
+        self._tables: dict[bool, VectorTable | None] = {}
 
     def prepare(self, requirements: Iterable[Requirement]) -> None:
         """Embed every query of these requirements in one batch (they are reused by scoring).
@@ -119,13 +121,25 @@ class Retriever:
         ``by_sentence`` counts a chunk's best sentence too.
         """
         vectors = self.vectors(requirement_queries(requirement))
-        store, floor = self._context.store, self.params.floor
-        best = store.above(self._workspace, vectors, floor, self._visible)
+        best = self._above(vectors, sentences=False)
         if by_sentence:
-            for chunk_id, score in store.above(self._workspace, vectors, floor, self._visible,
-                                               sentences=True).items():
+            for chunk_id, score in self._above(vectors, sentences=True).items():
                 best[chunk_id] = max(best.get(chunk_id, 0.0), score)
         return best
+
+    def _above(self, vectors: list[list[float]], sentences: bool) -> dict[str, float]:
+        """The shown chunks over the floor, searched exactly in the workspace's vectors.
+
+        The vectors are read once per retriever; past ``EXACT_LIMIT`` records the store's
+        index is searched instead (``vectorstore/table.py``).
+        """
+        if sentences not in self._tables:
+            self._tables[sentences] = self._context.store.table(self._workspace, sentences)
+        table = self._tables[sentences]
+        if table is None:
+            return self._context.store.above(self._workspace, vectors, self.params.floor,
+                                             self._visible, sentences=sentences)
+        return table.above(vectors, self.params.floor, self._visible)
 
     def evidence(self, requirement: Requirement, by_sentence: bool = False) -> list[Evidence]:
         """Every unscreened chunk whose relevance reaches the floor, fused candidates first.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from service.components.vectorstore.table import VectorTable
 from service.domain.evidence import Chunk, EvidenceKind, SearchHit, Sentence
 from service.domain.visibility import Visible
 
@@ -49,6 +50,13 @@ class VectorStore(Protocol):
 
         With ``sentences``, a chunk's best is that of its stored sentences. Exhaustive over
         the floor (not a top-k), screened chunks included.
+        """
+        ...
+
+    def table(self, workspace: str, sentences: bool = False) -> VectorTable | None:
+        """Every stored vector of the workspace's chunks (or sentences), for an exact search.
+
+        None when there are too many to hold: then ``above`` searches the index.
         """
         ...
 

@@ -20,6 +20,7 @@ from service.components.vectorstore.chroma_records import (
     sentence_from_record,
     sentence_metadata,
 )
+from service.components.vectorstore.table import EXACT_LIMIT, VectorTable
 from service.domain.evidence import Chunk, EvidenceKind, SearchHit, Sentence
 from service.domain.visibility import Visible
 from service.errors import ConflictError
@@ -353,6 +354,21 @@ class ChromaStore:
             if visible.shows(owner, str(meta["document_id"])):
                 chunks[owner] = max(chunks.get(owner, 0.0), best[sentence_id])
         return chunks
+
+    def table(self, workspace: str, sentences: bool = False) -> VectorTable | None:
+        """Every stored vector of the workspace's chunks (or sentences), for an exact search.
+
+        None past ``EXACT_LIMIT`` records (see ``table.py``: the index loses records after
+        many deletes and upserts).
+        """
+        collection = self._sentences(workspace) if sentences else self._chunks(workspace)
+        if collection.count() > EXACT_LIMIT:
+            return None
+        found = _read(collection, ["embeddings", "metadatas"])
+        owners = ([str(m["chunk_id"]) for m in found["metadatas"]] if sentences
+                  else list(found["ids"]))
+        documents = [str(m["document_id"]) for m in found["metadatas"]]
+        return VectorTable.of(owners, documents, found["embeddings"])
 
     def search_text(self, workspace: str, query: str, k: int,
                     visible: Visible | None = None) -> list[tuple[str, float]]:
