@@ -184,8 +184,9 @@ class Ingestor:
 
         Files are parsed one by one and embedded in groups of about ``GROUP_CHUNKS`` chunks,
         two model calls per group (fewer, fuller batches than two calls per file); each
-        file holds its lease from its claim until it is shown. A file another upload holds
-        is rejected (BeingIngestedError's message).
+        file holds its lease from its claim until it is shown. Outcomes come group by group
+        (at once while nothing waits to be embedded). A file another upload holds is
+        rejected (BeingIngestedError's message).
         """
         pending: list[IngestOutcome | Parsed] = []
         with ExitStack() as leases:
@@ -198,8 +199,8 @@ class Ingestor:
                 except BaseException:
                     self._abandon_all(pending)
                     raise
-                if sum(len(p.chunked.chunks) for p in pending
-                       if isinstance(p, Parsed)) >= GROUP_CHUNKS:
+                chunks = sum(len(p.chunked.chunks) for p in pending if isinstance(p, Parsed))
+                if chunks == 0 or chunks >= GROUP_CHUNKS:  # nothing to embed yet: report now
                     yield from self._index_pending(pending)
                     pending = []
                     leases.close()

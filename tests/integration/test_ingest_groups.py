@@ -121,3 +121,16 @@ def test_a_rejected_file_spares_the_others_and_outcomes_keep_their_order(
         "access.md", "backup.md", "patching.md"]
     again = [o.status for o in ingestor.ingest_all(files(root))]
     assert again == ["unchanged", "rejected", "unchanged", "unchanged"]
+
+
+def test_files_with_nothing_to_embed_are_reported_at_once(
+    make_context: ContextFactory, tmp_path: Path
+) -> None:
+    root = folder(tmp_path, TEXTS)
+    context = make_context(embedder=FakeEmbedder())
+    ingestor = Ingestor(context, "default")
+    assert len(list(ingestor.ingest_all(files(root)))) == 3
+    outcomes = ingestor.ingest_all(files(root))
+    assert next(outcomes).status == "unchanged"  # before the other files are even read
+    (root / "patching.md").unlink()
+    assert [o.status for o in outcomes] == ["unchanged", "rejected"]
