@@ -18,7 +18,6 @@ from service.pipeline.documents import (
     workspace_documents,
 )
 from service.pipeline.ingest import Ingestor, IngestOutcome, expand_paths
-from service.pipeline.ingest_lease import BeingIngestedError
 from service.pipeline.ingest_reconcile import reconcile
 from service.pipeline.originals import originals_dir
 from service.pipeline.search import search as search_chunks
@@ -64,16 +63,12 @@ def ingest(
                TimeRemainingColumn())
     with Progress(*columns, console=stderr, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
-        for path, name in files:
-            progress.update(task, description=f"ingesting {name[-40:]}")
-            try:
-                outcome = ingestor.ingest(path, name)
-            except BeingIngestedError as error:
-                outcome = IngestOutcome(str(path), name, "rejected", error=error.message)
+        for outcome in ingestor.ingest_all(files):  # files are embedded in groups
             if outcome.status == "rejected":
-                progress.console.print(f"[red]rejected[/] {name}: {outcome.error}", highlight=False)
+                progress.console.print(f"[red]rejected[/] {outcome.document}: {outcome.error}",
+                                       highlight=False)
             outcomes.append(outcome)
-            progress.advance(task)
+            progress.update(task, advance=1, description=f"ingested {outcome.document[-40:]}")
     if json_out:
         emit_json({"documents": [_outcome_json(o) for o in outcomes]})
     else:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -40,8 +41,10 @@ from service.pipeline.ingest_stages import (
     validate,
 )
 from service.pipeline.ingest_vectors import (
+    VectorPlan,
     chunk_vectors,
     embedded_text,
+    plan_vectors,
     sentence_vectors,
     stored_vectors,
 )
@@ -57,6 +60,7 @@ from service.pipeline.screening import is_injection
 from service.pipeline.versions import forget_version, keep_if_cited, settle_chunks
 
 Status = Literal["indexed", "unchanged", "rejected"]
+GROUP_CHUNKS = 256  # files of an upload are embedded together up to about this many chunks
 logger = logging.getLogger(__name__)
 
 
@@ -127,6 +131,16 @@ class Claim:
     keep: frozenset[str]
 
 
+@dataclass(frozen=True)
+class Parsed:
+    """A claimed file, parsed and chunked, waiting for its group's vectors."""
+
+    claim: Claim
+    name: str
+    file: ValidatedFile
+    chunked: ChunkedFile
+
+
 def ready_chunk_ids(row: DocumentRow) -> frozenset[str]:
     """The chunk ids of the version a ready row shows (none for a pending row)."""
     if row.state != READY:
@@ -142,7 +156,8 @@ class Ingestor:
     store under a new version that nothing shows; then, in one commit, the row becomes ready
     with that version; then the old version's chunks go and the lease is given back. On any
     failure the new version's chunks are removed, and a pending row too; a kill leaves a
-    lease that expires, and the start-up reconcile clears what it held.
+    lease that expires, and the start-up reconcile clears what it held. ``ingest_all`` runs
+    the same story for many files, each under its own lease, embedding them in groups.
     """
 
     def __init__(
@@ -158,26 +173,99 @@ class Ingestor:
 
         BeingIngestedError (409) if another upload of the same name holds the document.
         """
+        with ExitStack() as leases:
+            parsed = self._parse(path, display_name, leases)
+            if isinstance(parsed, IngestOutcome):
+                return parsed
+            return self._index_group([parsed])[0]
+
+    def ingest_all(self, files: Iterable[tuple[Path, str]]) -> Iterator[IngestOutcome]:
+        """Ingest many files, one outcome each, in order; a file's rejection spares the others.
+
+        Files are parsed one by one and embedded in groups of about ``GROUP_CHUNKS`` chunks,
+        two model calls per group (fewer, fuller batches than two calls per file); each
+        file holds its lease from its claim until it is shown. Outcomes come group by group
+        (at once while nothing waits to be embedded). A file another upload holds is
+        rejected (BeingIngestedError's message).
+        """
+        pending: list[IngestOutcome | Parsed] = []
+        with ExitStack() as leases:
+            for path, name in files:
+                try:
+                    pending.append(self._parse(path, name, leases))
+                except BeingIngestedError as error:
+                    pending.append(IngestOutcome(str(path), name, "rejected",
+                                                 error=error.message))
+                except BaseException:
+                    self._abandon_all(pending)
+                    raise
+                chunks = sum(len(p.chunked.chunks) for p in pending if isinstance(p, Parsed))
+                if chunks == 0 or chunks >= GROUP_CHUNKS:  # nothing to embed yet: report now
+                    yield from self._index_pending(pending)
+                    pending = []
+                    leases.close()
+            yield from self._index_pending(pending)
+
+    def _index_pending(self, pending: list[IngestOutcome | Parsed]) -> list[IngestOutcome]:
+        """The outcomes of ``pending`` in order, its parsed files indexed as one group."""
+        group = [p for p in pending if isinstance(p, Parsed)]
+        indexed = iter(self._index_group(group) if group else [])
+        return [p if isinstance(p, IngestOutcome) else next(indexed) for p in pending]
+
+    def _parse(self, path: Path, name: str, leases: ExitStack) -> IngestOutcome | Parsed:
+        """Validate, claim (its lease kept by ``leases``) and parse one file.
+
+        An outcome if there is nothing more to do (unchanged, or rejected: then nothing
+        stored has changed).
+        """
         limits = self._context.settings.ingest
         try:
             validated = validate(path, limits)
-            claim = self._claim(display_name, validated)
+            claim = self._claim(name, validated)
             if isinstance(claim, IngestOutcome):
                 return claim
-            with LeaseKeeper(self._context.sessions, claim.document_id, claim.holder,
-                             limits.lease_seconds):
-                try:
-                    # parsing and embedding are slow: no database connection is held meanwhile
-                    chunked = parse_and_chunk(validated, limits, self._context.settings.ocr)
-                    chunks = self._index(claim, display_name, validated, chunked)
-                    self._finish(claim, display_name, validated, chunked, chunks)
-                except BaseException:
-                    self._abandon(claim)
-                    raise
+            leases.enter_context(LeaseKeeper(self._context.sessions, claim.document_id,
+                                             claim.holder, limits.lease_seconds))
+            try:
+                # parsing and embedding are slow: no database connection is held meanwhile
+                chunked = parse_and_chunk(validated, limits, self._context.settings.ocr)
+            except BaseException:
+                self._abandon(claim)
+                raise
         except RejectedFileError as error:
-            return IngestOutcome(str(path), display_name, "rejected", error=error.message)
-        return IngestOutcome(
-            str(path), display_name, "indexed", claim.document_id, len(chunked.chunks))
+            return IngestOutcome(str(path), name, "rejected", error=error.message)
+        return Parsed(claim, name, validated, chunked)
+
+    def _index_group(self, group: list[Parsed]) -> list[IngestOutcome]:
+        """Embed and store the group's files together, then show each; outcomes in order.
+
+        Their chunks are embedded and stored (under versions nothing shows), then their
+        sentences; any failure abandons every file not yet shown, and is raised.
+        """
+        embedder, store = self._context.embedder, self._context.store
+        outcomes: list[IngestOutcome] = []
+        try:
+            built = [self._build(parsed) for parsed in group]
+            plans = [plan for _, _, plan in built]
+            for (chunks, _, _), vectors in zip(built, chunk_vectors(embedder, plans),
+                                               strict=True):
+                store.add(self._workspace, chunks, vectors)
+            for parsed, (chunks, sentences, _), vectors in zip(
+                    group, built, sentence_vectors(embedder, plans), strict=True):
+                store.add_sentences(self._workspace, sentences, vectors)
+                self._finish(parsed.claim, parsed.name, parsed.file, parsed.chunked, chunks)
+                outcomes.append(IngestOutcome(str(parsed.file.path), parsed.name, "indexed",
+                                              parsed.claim.document_id, len(chunks)))
+        except BaseException:
+            self._abandon_all(group[len(outcomes):])
+            raise
+        return outcomes
+
+    def _abandon_all(self, pending: Iterable[IngestOutcome | Parsed]) -> None:
+        """Abandon the claims of the parsed files among ``pending``."""
+        for parsed in pending:
+            if isinstance(parsed, Parsed):
+                self._abandon(parsed.claim)
 
     def _claim(self, name: str, file: ValidatedFile) -> Claim | IngestOutcome:
         """Write the pending row, or lease the ready one; "unchanged" if there is nothing to do."""
@@ -216,27 +304,23 @@ class Ingestor:
             stored_path=original_name(file), chunks=0,
         )
 
-    def _index(
-        self, claim: Claim, name: str, file: ValidatedFile, chunked: ChunkedFile
-    ) -> list[Chunk]:
-        """Embed and store the new version; what the replaced one already has is reused."""
-        chunks = build_chunks(self._workspace, claim.document_id, name, file, chunked)
-        prose = file.doc_type not in TABULAR
+    def _build(self, parsed: Parsed) -> tuple[list[Chunk], list[Sentence], VectorPlan]:
+        """The file's chunks and sentences, and which vectors the replaced version gives."""
+        chunks = build_chunks(self._workspace, parsed.claim.document_id, parsed.name,
+                              parsed.file, parsed.chunked)
+        prose = parsed.file.doc_type not in TABULAR
         sentences = [
             [] if chunk.screened else [
                 Sentence(sentence_id=f"{chunk.chunk_id}:s{n:03d}", chunk_id=chunk.chunk_id,
-                         document_id=claim.document_id, text=text)
+                         document_id=parsed.claim.document_id, text=text)
                 for n, text in enumerate(split_sentences(chunk.text, prose=prose))
             ]
             for chunk in chunks
         ]
-        stored = stored_vectors(self._context, self._workspace, claim.keep)
-        texts = [embedded_text(p.heading, p.text) for p in chunked.chunks]
-        embedder, store = self._context.embedder, self._context.store
-        store.add(self._workspace, chunks, chunk_vectors(embedder, texts, stored))
-        store.add_sentences(self._workspace, [s for row in sentences for s in row],
-                            sentence_vectors(embedder, texts, sentences, stored))
-        return chunks
+        stored = stored_vectors(self._context, self._workspace, parsed.claim.keep)
+        texts = [embedded_text(p.heading, p.text) for p in parsed.chunked.chunks]
+        return chunks, [s for row in sentences for s in row], plan_vectors(texts, sentences,
+                                                                            stored)
 
     def _finish(
         self, claim: Claim, name: str, file: ValidatedFile, chunked: ChunkedFile,

@@ -3,9 +3,9 @@
 A changed document is re-embedded only where it changed: a chunk whose embedded text (heading
 path and text) equals one of the version it replaces takes that chunk's stored vector, and
 its sentences take theirs when they split the same. Everything else is embedded, each
-distinct text once (the chunks' overlap repeats sentences). Chunks and sentences are
-embedded apart: in one call, the short sentences batched with the long chunks were padded
-to a chunk's length (ingest took 2.5x the raw time).
+distinct text of a document once, and the texts of several documents in one model call.
+Chunks and sentences are embedded apart: in one call, the short sentences batched with the
+long chunks were padded to a chunk's length (ingest took 2.5x the raw time).
 """
 
 from __future__ import annotations
@@ -57,39 +57,64 @@ def stored_vectors(context: PipelineContext, workspace: str,
     return found
 
 
-def embed_distinct(embedder: Embedder, texts: list[str]) -> list[Vector]:
-    """One vector per text, each distinct text embedded once."""
-    distinct = list(dict.fromkeys(texts))
-    vectors = dict(zip(distinct, embedder.embed(distinct), strict=True))
-    return [vectors[text] for text in texts]
+@dataclass(frozen=True)
+class VectorPlan:
+    """One document's vectors before the model runs: the texts, and the vectors reused.
 
-
-def chunk_vectors(embedder: Embedder, texts: list[str],
-                  stored: dict[str, Stored]) -> list[Vector]:
-    """One vector per chunk embedded as ``texts``: the stored one if found, else embedded."""
-    vectors: list[Vector | None] = [
-        stored[text].vector if text in stored else None for text in texts]
-    todo = [n for n, vector in enumerate(vectors) if vector is None]
-    for n, vector in zip(todo, embed_distinct(embedder, [texts[n] for n in todo]), strict=True):
-        vectors[n] = vector
-    return [vector for vector in vectors if vector is not None]
-
-
-def sentence_vectors(embedder: Embedder, texts: list[str], sentences: list[list[Sentence]],
-                     stored: dict[str, Stored]) -> list[Vector]:
-    """One vector per sentence of the chunks embedded as ``texts``, flat, in order.
-
-    A stored chunk's sentences keep their vectors if they split the same, one for one.
+    ``chunks`` are the chunks' embedded texts and ``sentences`` their sentences' texts, flat,
+    in order; ``reused`` holds a stored vector, or None where the text is still to be embedded.
     """
-    rows: list[list[Vector | None]] = []
+
+    chunks: list[str]
+    sentences: list[str]
+    reused_chunks: list[Vector | None]
+    reused_sentences: list[Vector | None]
+
+
+def plan_vectors(texts: list[str], sentences: list[list[Sentence]],
+                 stored: dict[str, Stored]) -> VectorPlan:
+    """What a document whose chunks are embedded as ``texts`` reuses and still needs.
+
+    A chunk found in ``stored`` keeps its vector, and its sentences keep theirs if they split
+    the same, one for one.
+    """
+    reused: list[Vector | None] = []
     for text, own in zip(texts, sentences, strict=True):
         old = stored.get(text)
         if old is not None and old.sentences == tuple(s.text for s in own):
-            rows.append(list(old.sentence_vectors))
+            reused.extend(old.sentence_vectors)
         else:
-            rows.append([None] * len(own))
-    todo = [(n, i) for n, row in enumerate(rows) for i, vector in enumerate(row) if vector is None]
-    fresh = embed_distinct(embedder, [sentences[n][i].text for n, i in todo])
-    for (n, i), vector in zip(todo, fresh, strict=True):
-        rows[n][i] = vector
-    return [vector for row in rows for vector in row if vector is not None]
+            reused.extend([None] * len(own))
+    return VectorPlan(texts, [s.text for own in sentences for s in own],
+                      [stored[text].vector if text in stored else None for text in texts],
+                      reused)
+
+
+def chunk_vectors(embedder: Embedder, plans: list[VectorPlan]) -> list[list[Vector]]:
+    """Each document's chunk vectors, the missing ones of all documents in one model call."""
+    return embed_missing(embedder, [(plan.chunks, plan.reused_chunks) for plan in plans])
+
+
+def sentence_vectors(embedder: Embedder, plans: list[VectorPlan]) -> list[list[Vector]]:
+    """Each document's sentence vectors, flat, the missing ones of all in one model call."""
+    return embed_missing(embedder, [(plan.sentences, plan.reused_sentences) for plan in plans])
+
+
+def embed_missing(embedder: Embedder,
+                  documents: list[tuple[list[str], list[Vector | None]]]) -> list[list[Vector]]:
+    """One vector per text of each document: the reused one, else embedded.
+
+    The texts of all documents go to the model in one call, which is faster than a call
+    per document (fewer, fuller batches); each distinct text of a document is embedded once,
+    but none is shared across documents, so the vectors are those a file-by-file ingest gives.
+    """
+    missing = [list(dict.fromkeys(text for text, vector in zip(texts, reused, strict=True)
+                                  if vector is None))
+               for texts, reused in documents]
+    fresh = iter(embedder.embed([text for own in missing for text in own]))
+    filled: list[list[Vector]] = []
+    for (texts, reused), own in zip(documents, missing, strict=True):
+        new = {text: next(fresh) for text in own}
+        filled.append([new[text] if vector is None else vector
+                       for text, vector in zip(texts, reused, strict=True)])
+    return filled

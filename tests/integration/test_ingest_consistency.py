@@ -165,6 +165,38 @@ def test_a_failed_ingest_removes_its_vectors_and_its_row(
         == "indexed"
 
 
+def test_a_failed_group_removes_every_file_of_it(make: ContextMaker, tmp_path: Path) -> None:
+    context = make(GatedEmbedder(fail=True))  # the group's sentences fail
+    files = [(write(tmp_path, name, POLICY.replace("nightly", name)), name)
+             for name in ("a.md", "b.md")]
+    with pytest.raises(RuntimeError):
+        list(Ingestor(context, WS).ingest_all(files))
+    assert context.store.count(WS) == 0
+    assert rows(context) == []
+
+
+def test_an_upload_of_many_rejects_a_file_held_elsewhere_and_indexes_the_rest(
+    make: ContextMaker, tmp_path: Path
+) -> None:
+    gated = GatedEmbedder()
+    context = make(gated)
+    path = write(tmp_path, "policy.md", POLICY)
+    thread, result = in_thread(lambda: Ingestor(context, WS).ingest(path, "policy.md"))
+    try:
+        assert gated.reached.wait(60)
+        files = [(write(tmp_path, "policy.md", NEW_POLICY), "policy.md"),
+                 (write(tmp_path, "other.md", NEW_POLICY), "other.md")]
+        outcomes = list(Ingestor(make(), WS).ingest_all(files))
+        assert [(o.document, o.status) for o in outcomes] == [
+            ("policy.md", "rejected"), ("other.md", "indexed")]
+        assert "another upload" in (outcomes[0].error or "")
+    finally:
+        gated.release.set()
+        thread.join(60)
+    assert isinstance(result[0], IngestOutcome) and result[0].status == "indexed"
+    assert sorted(d.name for d in workspace_documents(context, WS)) == ["other.md", "policy.md"]
+
+
 def test_a_failed_replacement_keeps_the_old_version(make: ContextMaker, tmp_path: Path) -> None:
     context = make()
     first = Ingestor(context, WS).ingest(write(tmp_path, "policy.md", POLICY), "policy.md")

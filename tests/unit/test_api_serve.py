@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -92,15 +93,17 @@ def test_a_cli_writer_holds_the_lock_for_its_whole_run(
 ) -> None:
     settings = Settings(data_dir=data_dir)
     refused: list[str] = []
-    real = Ingestor.ingest
+    real = Ingestor.ingest_all
 
-    def ingest_while_serve_starts(self: Ingestor, path: Path, name: str) -> IngestOutcome:
+    def ingest_while_serve_starts(
+        self: Ingestor, files: Iterable[tuple[Path, str]]
+    ) -> Iterator[IngestOutcome]:
         with pytest.raises(ConflictError) as error, serve_lock(settings):
             pass  # `assay serve` starting while the ingest runs
         refused.append(error.value.message)
-        return real(self, path, name)
+        return real(self, files)
 
-    monkeypatch.setattr(Ingestor, "ingest", ingest_while_serve_starts)
+    monkeypatch.setattr(Ingestor, "ingest_all", ingest_while_serve_starts)
     assert run("ingest", "notes.md").exit_code == 0
     assert refused and "is being written by a CLI command" in refused[0]
     with serve_lock(settings):  # the command's share went with it
