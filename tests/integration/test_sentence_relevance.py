@@ -2,7 +2,7 @@
 
 The section's own vector is diluted by its other sentences; what is shown also reads the
 sentence vectors stored at ingest, so the section passes the floor on that sentence.
-Scoring keeps the chunk-level set (see service/pipeline/retrieve.py).
+The chunk-level set (``evidence`` without ``by_sentence``) does not hold it.
 """
 
 from __future__ import annotations
