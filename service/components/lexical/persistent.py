@@ -1,19 +1,21 @@
-"""A persistent BM25 index per workspace: SQLite FTS5, updated as chunks are written.
+"""A persistent BM25 index per workspace: passages in SQLite, scored by a bm25s snapshot.
 
-One SQLite file per workspace (``<dir>/<workspace>.sqlite3``), so that BM25's statistics
-(document count, lengths, term frequencies) are the workspace's own, as with the in-memory
-index. Texts are tokenized as bm25s tokenizes them (lower case, words of two or more
-characters, English stop words dropped) and stored as those tokens, so a document's length
-is the same for both. FTS5's ``bm25()`` (k1 1.2, another idf) picks the best few, which are
-scored again as bm25s scores them (see ``search``).
+One SQLite file per workspace (``<dir>/<workspace>.sqlite3``) holds its passages, so that
+BM25's statistics (document count, lengths, term frequencies) are the workspace's own. Texts
+are tokenized as bm25s tokenizes them (lower case, words of two or more characters, English
+stop words dropped) and stored as those tokens. Every write that adds, removes or rewrites a
+passage raises the workspace's version (a trigger); the first search at a new version builds
+bm25s's index of every passage and saves it beside the file (``<workspace>.bm25/<version>``),
+and later searches, in this process or another, memory-map that snapshot. A search scores
+the whole workspace as the in-memory bm25s index would (k1 1.5, Lucene idf).
 
 A row carries its chunk's document (the owner id, as in the vector store) and screening
-flag: searches leave out screened chunks and those ``visible`` does not show.
+flag, read at search time: searches leave out screened chunks and those ``visible`` does
+not show. Screening and reassignment change no text, so they keep the snapshot.
 """
 
 from __future__ import annotations
 
-import math
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -22,6 +24,8 @@ from pathlib import Path
 
 import bm25s
 
+from service.components.lexical import snapshot
+from service.components.lexical.snapshot import Snapshot
 from service.domain.evidence import Chunk
 from service.domain.visibility import Visible
 
@@ -31,41 +35,33 @@ CREATE TABLE IF NOT EXISTS passages (
     rowid INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, document_id TEXT NOT NULL,
     screened INTEGER NOT NULL, body TEXT NOT NULL, length INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_document ON passages (document_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-    body, content='passages', content_rowid='rowid',
-    tokenize="unicode61 remove_diacritics 0 tokenchars '_'");
-CREATE TRIGGER IF NOT EXISTS passages_added AFTER INSERT ON passages BEGIN
-    INSERT INTO passages_fts (rowid, body) VALUES (new.rowid, new.body); END;
-CREATE TRIGGER IF NOT EXISTS passages_removed AFTER DELETE ON passages BEGIN
-    INSERT INTO passages_fts (passages_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
-END;
-CREATE TRIGGER IF NOT EXISTS passages_changed AFTER UPDATE OF body ON passages BEGIN
-    INSERT INTO passages_fts (passages_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
-    INSERT INTO passages_fts (rowid, body) VALUES (new.rowid, new.body); END;
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_terms USING fts5vocab(passages_fts, 'row');
-CREATE TABLE IF NOT EXISTS totals (
-    id INTEGER PRIMARY KEY CHECK (id = 1), passages INTEGER NOT NULL, words INTEGER NOT NULL);
-INSERT OR IGNORE INTO totals VALUES (1, 0, 0);
-CREATE TRIGGER IF NOT EXISTS totals_added AFTER INSERT ON passages BEGIN
-    UPDATE totals SET passages = passages + 1, words = words + new.length; END;
-CREATE TRIGGER IF NOT EXISTS totals_removed AFTER DELETE ON passages BEGIN
-    UPDATE totals SET passages = passages - 1, words = words - old.length; END;
-CREATE TRIGGER IF NOT EXISTS totals_changed AFTER UPDATE OF length ON passages BEGIN
-    UPDATE totals SET words = words - old.length + new.length; END;
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT OR IGNORE INTO state VALUES ('version', '0');
+CREATE TRIGGER IF NOT EXISTS version_added AFTER INSERT ON passages BEGIN
+    UPDATE state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'; END;
+CREATE TRIGGER IF NOT EXISTS version_removed AFTER DELETE ON passages BEGIN
+    UPDATE state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'; END;
+CREATE TRIGGER IF NOT EXISTS version_changed AFTER UPDATE OF body ON passages
+    WHEN old.body IS NOT new.body BEGIN
+    UPDATE state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'; END;
+-- the FTS5 index and totals of earlier versions, which the snapshots replace
+DROP TRIGGER IF EXISTS passages_added;
+DROP TRIGGER IF EXISTS passages_removed;
+DROP TRIGGER IF EXISTS passages_changed;
+DROP TRIGGER IF EXISTS totals_added;
+DROP TRIGGER IF EXISTS totals_removed;
+DROP TRIGGER IF EXISTS totals_changed;
+DROP TABLE IF EXISTS passages_terms;
+DROP TABLE IF EXISTS passages_fts;
+DROP TABLE IF EXISTS totals;
 """
 UPSERT = """
 INSERT INTO passages (chunk_id, document_id, screened, body, length) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (chunk_id) DO UPDATE SET document_id = excluded.document_id,
     screened = excluded.screened, body = excluded.body, length = excluded.length
 """
-SEARCH = """
-SELECT p.chunk_id, p.document_id, p.screened, p.body FROM (
-    SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?
-) AS best JOIN passages AS p ON p.rowid = best.rowid ORDER BY best.rank
-"""
 COMPLETE = "complete"
-K1, B = 1.5, 0.75  # bm25s's defaults (its Lucene variant)
+PAGE = 1000  # rows looked up at a time
 
 
 def tokens(texts: list[str]) -> list[list[str]]:
@@ -87,6 +83,8 @@ class PersistentLexicalIndex:
         self._ready: set[Path] = set()
         self._lock = threading.Lock()
         self._open = threading.local()
+        self._snapshots: dict[str, tuple[int, Snapshot | None]] = {}
+        self._building = threading.Lock()
 
     @contextmanager
     def _connect(self, workspace: str) -> Iterator[sqlite3.Connection]:
@@ -158,48 +156,69 @@ class PersistentLexicalIndex:
                visible: Visible | None = None) -> list[tuple[str, float]]:
         """Up to ``k`` (chunk id, BM25 score) pairs, best first: unscreened, shown chunks.
 
-        FTS5 finds the best ``4 * k`` by its own ``bm25()``, screened and hidden ones are
-        dropped (while fewer than ``k`` are left of a full page, a four times longer page is
-        read), and what is left is scored as bm25s scores it (k1 1.5, idf
-        ``log(1 + (N - df + 0.5) / (df + 0.5))``, each query word as often as it occurs),
-        so that results agree with the in-memory index.
+        The snapshot scores every passage; the best ``4 * k`` rows are looked up, screened
+        and hidden ones dropped (while fewer than ``k`` are left of a full page, a four
+        times longer page is read). Ties keep the order the passages were added in.
         """
         words = tokens([query])[0]
         if not words or k < 1:
             return []
-        match = " OR ".join(f'"{word}"' for word in sorted(set(words)))
         limit = 4 * k
         with self._connect(workspace) as connection:
-            while True:
-                rows = connection.execute(SEARCH, (match, limit)).fetchall()
-                shown = [(chunk_id, body.split())
-                         for chunk_id, document_id, screened, body in rows if not screened
-                         and (visible is None or visible.shows(chunk_id, document_id))]
-                if len(shown) >= k or len(rows) < limit:
-                    break
+            snapshot = self._snapshot(workspace, connection)
+            while snapshot is not None:
+                rowids, scores = snapshot.ranked(words, limit)
+                rows = _rows(connection, rowids.tolist())
+                shown = [(rows[rowid][0], score)
+                         for rowid, score in zip(rowids.tolist(), scores.tolist(), strict=True)
+                         if rowid in rows and not rows[rowid][2]
+                         and (visible is None or visible.shows(*rows[rowid][:2]))]
+                if len(shown) >= k or len(rowids) < limit:
+                    return shown[:k]
                 limit *= 4
-            weights = _idf(connection, words)
-        scored = sorted(((chunk_id, _bm25(body, weights)) for chunk_id, body in shown),
-                        key=lambda hit: -hit[1])
-        return [hit for hit in scored if hit[1] > 0][:k]
+        return []
+
+    def _snapshot(self, workspace: str, connection: sqlite3.Connection) -> Snapshot | None:
+        """The snapshot of the workspace's current version: kept, loaded, or built and saved.
+
+        None while the workspace has no word to find.
+        """
+        version = int(connection.execute("SELECT value FROM state WHERE key = 'version'")
+                      .fetchone()[0])
+        kept = self._snapshots.get(workspace)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        with self._building:
+            folder = self._directory / f"{workspace}.bm25" / str(version)
+            current: Snapshot | None
+            try:
+                current = snapshot.load(folder)
+            except FileNotFoundError:
+                current = self._build(connection, folder)
+            self._snapshots[workspace] = (version, current)
+        return current
+
+    @staticmethod
+    def _build(connection: sqlite3.Connection, folder: Path) -> Snapshot | None:
+        """Index every passage of the version ``folder`` is named by, and save it there."""
+        connection.execute("BEGIN")  # the rows of that version, not of a later write
+        version, = connection.execute("SELECT value FROM state WHERE key = 'version'").fetchone()
+        rows = connection.execute("SELECT rowid, body FROM passages ORDER BY rowid").fetchall()
+        connection.commit()
+        built = snapshot.build(rows)
+        if built is not None and version == folder.name:
+            snapshot.save(built, folder)
+            snapshot.prune(folder)
+        return built
 
 
-def _idf(connection: sqlite3.Connection, words: list[str]) -> tuple[list[tuple[str, float]],
-                                                                      float]:
-    """Each query word in the index with its idf (once per occurrence), and the mean length."""
-    count, total = connection.execute("SELECT passages, words FROM totals").fetchone()
-    weights = []
-    for word in words:
-        found = connection.execute("SELECT doc FROM passages_terms WHERE term = ?",
-                                   (word,)).fetchone()
-        if found is not None:
-            weights.append((word, math.log(1 + (count - found[0] + 0.5) / (found[0] + 0.5))))
-    return weights, total / max(count, 1)
-
-
-def _bm25(body: list[str], weights: tuple[list[tuple[str, float]], float]) -> float:
-    """A passage's BM25 score (bm25s's Lucene variant) for the weighted query words."""
-    idf, mean = weights
-    norm = K1 * (1 - B + B * len(body) / mean)
-    return sum(weight * tf / (norm + tf) for word, weight in idf
-               if (tf := body.count(word)))
+def _rows(connection: sqlite3.Connection, rowids: list[int]) -> dict[int, tuple[str, str, int]]:
+    """Chunk id, document id and screening flag of these rows (gone ones are left out)."""
+    found: dict[int, tuple[str, str, int]] = {}
+    for start in range(0, len(rowids), PAGE):
+        page = rowids[start:start + PAGE]
+        found.update((rowid, (chunk_id, document_id, screened)) for rowid, chunk_id, document_id,
+                     screened in connection.execute(
+                         "SELECT rowid, chunk_id, document_id, screened FROM passages "
+                         f"WHERE rowid IN ({','.join('?' * len(page))})", page))
+    return found
