@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.api.types import EmbeddingFunction, Where
@@ -322,28 +323,29 @@ class ChromaStore:
 
         With ``sentences``, a chunk's best is that of its stored sentences instead. Asks for
         the nearest 100 records, then four times as many, until the last one is under the
-        floor (or the collection is exhausted): what passes is the same as scoring every
-        record, without reading them all. Only distances are read while searching; a
+        floor (or fewer come back: the collection is exhausted, and is never counted): what
+        passes is the same as scoring every record, without reading them all. Only distances are read while searching; a
         chunk's version is in its id, and a sentence's chunk is read for those that pass.
         Screened chunks are included (sentences carry no flag).
         """
         collection = self._sentences(workspace) if sentences else self._chunks(workspace)
-        total, best = collection.count(), dict[str, float]()
-        pending, n = list(range(len(vectors))), min(OVERFETCH, total)
-        while pending and n > 0:
+        best: dict[str, float] = {}
+        pending, n = list(range(len(vectors))), OVERFETCH
+        while pending:
             result = collection.query(
                 query_embeddings=[vectors[i] for i in pending],  # type: ignore[arg-type]
                 n_results=n, include=["distances"])
             further = []
             for i, ids, dists in zip(pending, result["ids"], result["distances"] or [],
                                      strict=True):
-                for record_id, dist in zip(ids, dists, strict=True):
-                    score = _similarity(dist)
-                    if score >= floor:
-                        best[record_id] = max(best.get(record_id, 0.0), score)
-                if len(ids) == n and _similarity(dists[-1]) >= floor:
+                scores = np.clip(1.0 - np.asarray(dists, dtype=np.float64), 0.0, 1.0)
+                passed = int(np.count_nonzero(scores >= floor))  # nearest first: a prefix
+                for record_id, score in zip(ids[:passed], scores[:passed].tolist(), strict=True):
+                    if score > best.get(record_id, -1.0):
+                        best[record_id] = score
+                if passed == n:
                     further.append(i)
-            pending, n = (further, min(4 * n, total)) if n < total else ([], n)
+            pending, n = further, 4 * n
         if not sentences:
             return {c: score for c, score in best.items() if visible.shows_id(c)}
         found = _read(collection, ["metadatas"], ids=sorted(best))
