@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,15 @@ def _shown(chunk: Chunk, kind: EvidenceKind | None, visible: Visible | None) -> 
     """Whether a query may return this chunk: unscreened, of the kind, and shown."""
     return (not chunk.screened and (kind is None or chunk.kind == kind)
             and (visible is None or visible.shows(chunk.chunk_id, chunk.document_id)))
+
+
+def _window(k: int, shown: int, read: int) -> int:
+    """How many more of a vector's nearest to read, ``shown`` of its first ``read`` being shown.
+
+    The missing ones at the rate seen so far, a quarter more; four times as many as were
+    read while none was shown.
+    """
+    return math.ceil((k - shown) * read / shown * 1.25) if shown else 4 * read
 
 
 def _batches(items: list[Any]) -> Iterator[slice]:
@@ -242,8 +252,9 @@ class ChromaStore:
         resolves a metadata filter over every record before its nearest-neighbour search
         (about a second at 100,000 chunks), and reading records is most of an unfiltered
         query's time: so the nearest ``OVERFETCH`` (or ``4 * k``) ids are found unfiltered,
-        their records read nearest first, ``k`` per vector at a time, and the hidden,
-        screened or other-kind ones dropped here. A vector left with fewer than ``k`` asks
+        their records read nearest first, no more than the vector's share of shown ones
+        says it needs (``_first_shown``), and the hidden, screened or other-kind ones
+        dropped here. A vector left with fewer than ``k`` asks
         for four times as many, up to ``MOST``; only then is Chroma asked to filter.
         """
         if visible is not None and not visible.prefixes:
@@ -275,21 +286,24 @@ class ChromaStore:
                      kind: EvidenceKind | None, visible: Visible | None) -> list[list[SearchHit]]:
         """Per vector, its first ``k`` shown chunks of ``near`` (ids, distances; nearest first).
 
-        Records are read ``k`` per vector at a time, then four times as many.
+        Records are read ``k`` per vector at first, then as many more as the vector's share
+        of shown ones so far says its missing ones take (``_window``); a record is read once
+        for all the vectors.
         """
         kept: list[list[SearchHit]] = [[] for _ in near]
-        read, step = [0] * len(near), k
+        read, window, known = [0] * len(near), [k] * len(near), dict[str, Chunk]()
         while todo := [i for i, hits in enumerate(kept)
                        if len(hits) < k and read[i] < len(near[i])]:
-            wanted = {record_id for i in todo for record_id, _ in near[i][read[i]:read[i] + step]}
-            records = self._records(collection, sorted(wanted))
-            for i in todo:
-                for record_id, dist in near[i][read[i]:read[i] + step]:
-                    chunk = records.get(record_id)
+            pages = {i: near[i][read[i]:read[i] + window[i]] for i in todo}
+            wanted = {record_id for page in pages.values() for record_id, _ in page}
+            known |= self._records(collection, sorted(wanted - known.keys()))
+            for i, page in pages.items():
+                for record_id, dist in page:
+                    chunk = known.get(record_id)
                     if chunk is not None and _shown(chunk, kind, visible):
                         kept[i].append(SearchHit(chunk=chunk, score=_similarity(dist)))
-                read[i] += step
-            step *= 4
+                read[i] += len(page)
+                window[i] = _window(k, len(kept[i]), read[i])
         return kept
 
     @staticmethod
@@ -324,8 +338,9 @@ class ChromaStore:
         With ``sentences``, a chunk's best is that of its stored sentences instead. Asks for
         the nearest 100 records, then four times as many, until the last one is under the
         floor (or fewer come back: the collection is exhausted, and is never counted): what
-        passes is the same as scoring every record, without reading them all. Only distances are read while searching; a
-        chunk's version is in its id, and a sentence's chunk is read for those that pass.
+        passes is the same as scoring every record, without reading them all. Only distances
+        are read while searching; a chunk's version is in its id, and a sentence's chunk is
+        read for those that pass.
         Screened chunks are included (sentences carry no flag).
         """
         collection = self._sentences(workspace) if sentences else self._chunks(workspace)
