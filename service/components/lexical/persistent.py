@@ -9,9 +9,10 @@ bm25s's index of every passage and saves it beside the file (``<workspace>.bm25/
 and later searches, in this process or another, memory-map that snapshot. A search scores
 the whole workspace as the in-memory bm25s index would (k1 1.5, Lucene idf).
 
-A row carries its chunk's document (the owner id, as in the vector store) and screening
-flag, read at search time: searches leave out screened chunks and those ``visible`` does
-not show. Screening and reassignment change no text, so they keep the snapshot.
+A row carries its chunk's document (the owner id, as in the vector store), screening flag
+and kind, read at search time: searches leave out screened chunks and those ``visible`` does
+not show. Screening and reassignment change no text, so they keep the snapshot. The vector
+store reads the same flags (``flags``) to skip the records it would only drop.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ SCHEMA = """
 PRAGMA journal_mode = WAL;
 CREATE TABLE IF NOT EXISTS passages (
     rowid INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, document_id TEXT NOT NULL,
-    screened INTEGER NOT NULL, body TEXT NOT NULL, length INTEGER NOT NULL);
+    screened INTEGER NOT NULL, body TEXT NOT NULL, length INTEGER NOT NULL, kind TEXT);
 CREATE INDEX IF NOT EXISTS passages_document ON passages (document_id);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO state VALUES ('version', '0');
@@ -56,11 +57,14 @@ DROP TABLE IF EXISTS passages_fts;
 DROP TABLE IF EXISTS totals;
 """
 UPSERT = """
-INSERT INTO passages (chunk_id, document_id, screened, body, length) VALUES (?, ?, ?, ?, ?)
+INSERT INTO passages (chunk_id, document_id, screened, body, length, kind)
+VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (chunk_id) DO UPDATE SET document_id = excluded.document_id,
-    screened = excluded.screened, body = excluded.body, length = excluded.length
+    screened = excluded.screened, body = excluded.body, length = excluded.length,
+    kind = excluded.kind
 """
 COMPLETE = "complete"
+Flags = tuple[str, bool, str | None]  # document id, screened, kind (None: not kept yet)
 PAGE = 1000  # rows looked up at a time
 
 
@@ -91,7 +95,7 @@ class PersistentLexicalIndex:
         """The workspace's index (created on first use), in one transaction.
 
         Each thread keeps its connection per workspace: opening one reads the schema and
-        FTS5's configuration again, several milliseconds a search.
+        its schema again.
         """
         path = self._directory / f"{workspace}.sqlite3"
         with self._lock:
@@ -99,6 +103,7 @@ class PersistentLexicalIndex:
                 self._directory.mkdir(parents=True, exist_ok=True)
                 with closing(sqlite3.connect(path, timeout=30)) as connection:
                     connection.executescript(SCHEMA)
+                    _add_kind(connection)
                 self._ready.add(path)
         connections: dict[Path, sqlite3.Connection] = self._open.__dict__.setdefault(
             "connections", {})
@@ -127,8 +132,20 @@ class PersistentLexicalIndex:
         bodies = tokens([indexed_text(c) for c in chunks])
         with self._connect(workspace) as connection:
             connection.executemany(UPSERT, [
-                (c.chunk_id, c.document_id, int(c.screened), " ".join(words), len(words))
-                for c, words in zip(chunks, bodies, strict=True)])
+                (c.chunk_id, c.document_id, int(c.screened), " ".join(words), len(words),
+                 c.kind.value) for c, words in zip(chunks, bodies, strict=True)])
+
+    def flags(self, workspace: str, chunk_ids: list[str]) -> dict[str, Flags]:
+        """Document id, screening flag and kind of those of these chunks the index holds."""
+        found: dict[str, Flags] = {}
+        with self._connect(workspace) as connection:
+            for start in range(0, len(chunk_ids), PAGE):
+                page = chunk_ids[start:start + PAGE]
+                found.update((chunk_id, (document_id, bool(screened), kind))
+                             for chunk_id, document_id, screened, kind in connection.execute(
+                                 "SELECT chunk_id, document_id, screened, kind FROM passages "
+                                 f"WHERE chunk_id IN ({','.join('?' * len(page))})", page))
+        return found
 
     def delete_chunks(self, workspace: str, chunk_ids: Iterable[str]) -> None:
         """Remove these chunks."""
@@ -165,6 +182,7 @@ class PersistentLexicalIndex:
             return []
         limit = 4 * k
         with self._connect(workspace) as connection:
+            connection.execute("BEGIN")  # rows of the snapshot's version, not of a later write
             snapshot = self._snapshot(workspace, connection)
             while snapshot is not None:
                 rowids, scores = snapshot.ranked(words, limit)
@@ -201,12 +219,9 @@ class PersistentLexicalIndex:
     @staticmethod
     def _build(connection: sqlite3.Connection, folder: Path) -> Snapshot | None:
         """Index every passage of the version ``folder`` is named by, and save it there."""
-        connection.execute("BEGIN")  # the rows of that version, not of a later write
-        version, = connection.execute("SELECT value FROM state WHERE key = 'version'").fetchone()
         rows = connection.execute("SELECT rowid, body FROM passages ORDER BY rowid").fetchall()
-        connection.commit()
         built = snapshot.build(rows)
-        if built is not None and version == folder.name:
+        if built is not None:
             snapshot.save(built, folder)
             snapshot.prune(folder)
         return built
@@ -222,3 +237,11 @@ def _rows(connection: sqlite3.Connection, rowids: list[int]) -> dict[int, tuple[
                          "SELECT rowid, chunk_id, document_id, screened FROM passages "
                          f"WHERE rowid IN ({','.join('?' * len(page))})", page))
     return found
+
+
+def _add_kind(connection: sqlite3.Connection) -> None:
+    """Give a file from before chunk kinds were kept a kind column, and have it backfilled."""
+    if "kind" not in {row[1] for row in connection.execute("PRAGMA table_info(passages)")}:
+        with connection:
+            connection.execute("ALTER TABLE passages ADD COLUMN kind TEXT")
+            connection.execute("DELETE FROM state WHERE key = ?", (COMPLETE,))

@@ -15,7 +15,7 @@ from chromadb.api.types import EmbeddingFunction, Where
 from chromadb.config import Settings as ChromaSettings
 
 from service.components.embedding.base import Embedder
-from service.components.lexical.persistent import PersistentLexicalIndex
+from service.components.lexical.persistent import Flags, PersistentLexicalIndex
 from service.components.vectorstore.chroma_records import (
     chunk_from_record,
     chunk_metadata,
@@ -93,6 +93,14 @@ def _window(k: int, shown: int, read: int) -> int:
     read while none was shown.
     """
     return math.ceil((k - shown) * read / shown * 1.25) if shown else 4 * read
+
+
+def _may_show(chunk_id: str, flags: Flags, kind: EvidenceKind | None,
+              visible: Visible | None) -> bool:
+    """Whether a chunk of these flags (document id, screened, kind if known) may be shown."""
+    document_id, screened, stored_kind = flags
+    return (not screened and (kind is None or stored_kind in (None, kind.value))
+            and (visible is None or visible.shows(chunk_id, document_id)))
 
 
 def _batches(items: list[Any]) -> Iterator[slice]:
@@ -260,6 +268,7 @@ class ChromaStore:
         if visible is not None and not visible.prefixes:
             return [[] for _ in vectors]
         collection = self._chunks(workspace)
+        self._text(workspace)  # its flags are complete
         kept: list[list[SearchHit]] = [[] for _ in vectors]
         todo, fetch = list(range(len(vectors))), max(OVERFETCH, 4 * k)
         while todo:
@@ -268,7 +277,7 @@ class ChromaStore:
             near = [list(zip(ids, dists, strict=True))
                     for ids, dists in zip(found["ids"], found["distances"] or [], strict=True)]
             short = []
-            for i, hits, ranked in zip(todo, self._first_shown(collection, near, k, kind, visible),
+            for i, hits, ranked in zip(todo, self._first_shown(workspace, near, k, kind, visible),
                                        near, strict=True):
                 kept[i] = hits
                 if len(hits) < k and len(ranked) == fetch:
@@ -282,21 +291,26 @@ class ChromaStore:
                 kept[i] = hits
         return [hits[:k] for hits in kept]
 
-    def _first_shown(self, collection: Collection, near: list[list[tuple[str, float]]], k: int,
+    def _first_shown(self, workspace: str, near: list[list[tuple[str, float]]], k: int,
                      kind: EvidenceKind | None, visible: Visible | None) -> list[list[SearchHit]]:
         """Per vector, its first ``k`` shown chunks of ``near`` (ids, distances; nearest first).
 
         Records are read ``k`` per vector at first, then as many more as the vector's share
         of shown ones so far says its missing ones take (``_window``); a record is read once
-        for all the vectors.
+        for all the vectors, and not at all when the lexical index's flags (written with
+        every chunk) say it would be dropped.
         """
+        collection = self._chunks(workspace)
         kept: list[list[SearchHit]] = [[] for _ in near]
         read, window, known = [0] * len(near), [k] * len(near), dict[str, Chunk]()
         while todo := [i for i, hits in enumerate(kept)
                        if len(hits) < k and read[i] < len(near[i])]:
             pages = {i: near[i][read[i]:read[i] + window[i]] for i in todo}
-            wanted = {record_id for page in pages.values() for record_id, _ in page}
-            known |= self._records(collection, sorted(wanted - known.keys()))
+            wanted = sorted({record_id for page in pages.values()
+                             for record_id, _ in page} - known.keys())
+            flags = self._lexical.flags(workspace, wanted)
+            known |= self._records(collection, [c for c in wanted if c not in flags
+                                                or _may_show(c, flags[c], kind, visible)])
             for i, page in pages.items():
                 for record_id, dist in page:
                     chunk = known.get(record_id)
