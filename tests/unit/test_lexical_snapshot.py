@@ -1,13 +1,15 @@
-"""The persistent lexical index scores as bm25s's in-memory index, from a saved snapshot."""
+"""The persistent lexical index scores as bm25s's in-memory index, from a saved snapshot,
+and picks its candidates as the SQLite FTS5 index it replaced did."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from service.components.lexical import LexicalIndex, snapshot
-from service.components.lexical.persistent import PersistentLexicalIndex, indexed_text
+from service.components.lexical.persistent import PersistentLexicalIndex, indexed_text, tokens
 from service.domain.evidence import Chunk
 from service.domain.visibility import Visible, chunk_id, chunk_prefix
 
@@ -88,3 +90,19 @@ def test_an_empty_workspace_or_query_finds_nothing(tmp_path: Path) -> None:
     assert index.search(WS, "backups", 5) == []
     index.add(WS, chunks(["backups"]))
     assert index.search(WS, "the", 5) == [] and index.search(WS, "zebra", 5) == []
+
+
+def test_candidates_are_picked_by_the_score_fts5_gave_them() -> None:
+    bodies = [" ".join(words) for words in tokens([f"doc md {t}" for t in TEXTS])]
+    built = snapshot.build(list(enumerate(bodies, start=1)))
+    assert built is not None
+    words = ["backups", "quarter", "restored", "md"]  # "md" is in every one: idf at its floor
+    with sqlite3.connect(":memory:") as connection:
+        connection.execute("CREATE VIRTUAL TABLE fts USING fts5(body)")
+        connection.executemany("INSERT INTO fts (rowid, body) VALUES (?, ?)",
+                               list(enumerate(bodies, start=1)))
+        fts5 = dict(connection.execute(
+            "SELECT rowid, -bm25(fts) FROM fts WHERE fts MATCH ?",
+            (" OR ".join(f'"{w}"' for w in words),)).fetchall())
+    picked = built.picking(words)
+    assert {row: picked[row - 1] for row in fts5} == pytest.approx(fts5, rel=1e-9)

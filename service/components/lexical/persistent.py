@@ -6,8 +6,9 @@ are tokenized as bm25s tokenizes them (lower case, words of two or more characte
 stop words dropped) and stored as those tokens. Every write that adds, removes or rewrites a
 passage raises the workspace's version (a trigger); the first search at a new version builds
 bm25s's index of every passage and saves it beside the file (``<workspace>.bm25/<version>``),
-and later searches, in this process or another, memory-map that snapshot. A search scores
-the whole workspace as the in-memory bm25s index would (k1 1.5, Lucene idf).
+and later searches, in this process or another, memory-map that snapshot. Scores are
+bm25s's (k1 1.5, Lucene idf); the candidates they order are picked as the FTS5 index this
+one replaced picked them (``Snapshot.picking``).
 
 A row carries its chunk's document (the owner id, as in the vector store), screening flag
 and kind, read at search time: searches leave out screened chunks and those ``visible`` does
@@ -173,9 +174,10 @@ class PersistentLexicalIndex:
                visible: Visible | None = None) -> list[tuple[str, float]]:
         """Up to ``k`` (chunk id, BM25 score) pairs, best first: unscreened, shown chunks.
 
-        The snapshot scores every passage; the best ``4 * k`` rows are looked up, screened
-        and hidden ones dropped (while fewer than ``k`` are left of a full page, a four
-        times longer page is read). Ties keep the order the passages were added in.
+        The snapshot picks the best ``4 * k`` passages as FTS5 did (``Snapshot.picking``),
+        their rows are looked up, screened and hidden ones dropped (while fewer than ``k``
+        are left of a full page, a four times longer page is read), and what is left is
+        ordered by its bm25s score.
         """
         words = tokens([query])[0]
         if not words or k < 1:
@@ -192,7 +194,8 @@ class PersistentLexicalIndex:
                          if rowid in rows and not rows[rowid][2]
                          and (visible is None or visible.shows(*rows[rowid][:2]))]
                 if len(shown) >= k or len(rowids) < limit:
-                    return shown[:k]
+                    best = sorted(shown, key=lambda hit: -hit[1])
+                    return [hit for hit in best if hit[1] > 0][:k]
                 limit *= 4
         return []
 

@@ -7,6 +7,7 @@ touches only its words' columns and a process does not hold the workspace in mem
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import uuid
@@ -16,6 +17,7 @@ import bm25s
 import numpy as np
 
 ROWIDS = "rowids.npy"
+K1, FTS5_K1 = 1.5, 1.2  # bm25s's default, and FTS5's
 
 
 class Snapshot:
@@ -26,17 +28,39 @@ class Snapshot:
         self._rowids = rowids
 
     def ranked(self, words: list[str], limit: int) -> tuple[np.ndarray, np.ndarray]:
-        """The row ids of the best ``limit`` passages with a positive score, and their scores.
+        """Row ids of the best ``limit`` passages by ``picking``, and their bm25s scores.
 
-        Best first, ties in row order; every passage tied with the last one is included.
+        In picking order, ties in row order; bm25s counts each query word as often as it
+        occurs.
         """
-        scores = self._index.get_scores(words)
-        hits = np.flatnonzero(scores > 0)
-        if len(hits) > limit:
-            last = np.partition(scores[hits], len(hits) - limit)[len(hits) - limit]
-            hits = hits[scores[hits] >= last]
-        hits = hits[np.argsort(-scores[hits], kind="stable")]
-        return self._rowids[hits], scores[hits]
+        picked = self.picking(sorted(set(words)))
+        hits = np.flatnonzero(picked > 0)
+        hits = hits[np.argsort(-picked[hits], kind="stable")][:limit]
+        return self._rowids[hits], self._index.get_scores(words)[hits]
+
+    def picking(self, words: list[str]) -> np.ndarray:
+        """Every passage's score as SQLite FTS5's ``bm25()`` gives it for these words.
+
+        The index this one replaces let FTS5 pick the candidates that bm25s then scored, and
+        FTS5 weighs words otherwise (k1 1.2, Robertson's idf, at least 1e-6): picking the
+        same keeps retrieval's lists as they were. A word's term frequency over the length
+        factor comes back from its bm25s score (``tf / (tf + k1 n)`` and the idf are known).
+        """
+        scores = self._index.scores
+        data, indices, indptr = scores["data"], scores["indices"], scores["indptr"]
+        count = scores["num_docs"]
+        picked = np.zeros(count, dtype=np.float64)
+        for word in words:
+            column = self._index.vocab_dict.get(word)
+            if column is None:
+                continue
+            start, end = int(indptr[column]), int(indptr[column + 1])
+            found = end - start
+            share = data[start:end] / math.log(1 + (count - found + 0.5) / (found + 0.5))
+            ratio = K1 * share / (1 - share)  # tf / n
+            idf = max(math.log((count - found + 0.5) / (found + 0.5)), 1e-6)
+            np.add.at(picked, indices[start:end], idf * ratio * (FTS5_K1 + 1) / (ratio + FTS5_K1))
+        return picked
 
 
 def build(rows: list[tuple[int, str]]) -> Snapshot | None:
@@ -44,7 +68,7 @@ def build(rows: list[tuple[int, str]]) -> Snapshot | None:
     corpus = [body.split() for _, body in rows]
     if not any(corpus):
         return None
-    index = bm25s.BM25(dtype="float64")
+    index = bm25s.BM25(k1=K1, dtype="float64")
     index.index(corpus, show_progress=False)
     return Snapshot(index, np.asarray([rowid for rowid, _ in rows], dtype=np.int64))
 
