@@ -35,6 +35,9 @@ class Snapshot:
         """
         picked = self.picking(sorted(set(words)))
         hits = np.flatnonzero(picked > 0)
+        if len(hits) > limit:  # only those tied with the best ``limit`` or better are sorted
+            last = np.partition(picked[hits], len(hits) - limit)[len(hits) - limit]
+            hits = hits[picked[hits] >= last]
         hits = hits[np.argsort(-picked[hits], kind="stable")][:limit]
         return self._rowids[hits], self._index.get_scores(words)[hits]
 
