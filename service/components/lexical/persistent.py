@@ -36,6 +36,8 @@ PRAGMA journal_mode = WAL;
 CREATE TABLE IF NOT EXISTS passages (
     rowid INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, document_id TEXT NOT NULL,
     screened INTEGER NOT NULL, body TEXT NOT NULL, length INTEGER NOT NULL, kind TEXT);
+-- length: the number of tokens (the FTS5 version's statistics read it; files of that
+-- version require it)
 CREATE INDEX IF NOT EXISTS passages_document ON passages (document_id);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO state VALUES ('version', '0');
@@ -95,8 +97,7 @@ class PersistentLexicalIndex:
     def _connect(self, workspace: str) -> Iterator[sqlite3.Connection]:
         """The workspace's index (created on first use), in one transaction.
 
-        Each thread keeps its connection per workspace: opening one reads the schema and
-        its schema again.
+        Each thread keeps its connection per workspace: opening one reads the schema again.
         """
         path = self._directory / f"{workspace}.sqlite3"
         with self._lock:
