@@ -368,11 +368,10 @@ class ChromaStore:
             for i, ids, dists in zip(pending, result["ids"], result["distances"] or [],
                                      strict=True):
                 scores = np.clip(1.0 - np.asarray(dists, dtype=np.float64), 0.0, 1.0)
-                passed = int(np.count_nonzero(scores >= floor))  # nearest first: a prefix
-                for record_id, score in zip(ids[:passed], scores[:passed].tolist(), strict=True):
-                    if score > best.get(record_id, -1.0):
-                        best[record_id] = score
-                if passed == n:
+                for at in np.flatnonzero(scores >= floor).tolist():
+                    if scores[at] > best.get(ids[at], -1.0):
+                        best[ids[at]] = float(scores[at])
+                if len(ids) == n and scores[-1] >= floor:
                     further.append(i)
             pending, n = further, 4 * n
         if not sentences:
