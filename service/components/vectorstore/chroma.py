@@ -368,9 +368,10 @@ class ChromaStore:
             for i, ids, dists in zip(pending, result["ids"], result["distances"] or [],
                                      strict=True):
                 scores = np.clip(1.0 - np.asarray(dists, dtype=np.float64), 0.0, 1.0)
-                for at in np.flatnonzero(scores >= floor).tolist():
-                    if scores[at] > best.get(ids[at], -1.0):
-                        best[ids[at]] = float(scores[at])
+                over = np.flatnonzero(scores >= floor)
+                for at, score in zip(over.tolist(), scores[over].tolist(), strict=True):
+                    if score > best.get(ids[at], -1.0):
+                        best[ids[at]] = score
                 if len(ids) == n and scores[-1] >= floor:
                     further.append(i)
             pending, n = further, 4 * n
