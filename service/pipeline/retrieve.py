@@ -151,31 +151,35 @@ class Retriever:
         return list(self._ranked(requirement, by_sentence))
 
     def _ranked(self, requirement: Requirement, by_sentence: bool,
-                candidates: list[Evidence] | None = None) -> Iterator[Evidence]:
+                fused: dict[str, Chunk] | None = None) -> Iterator[Evidence]:
         """The evidence in order, its chunks read from the store ``PAGE`` at a time.
 
-        ``candidates`` are the requirement's fused candidates, if already found.
+        The fused candidates' chunks (``fused``, if found already) are not read again.
         """
         if not self._visible.prefixes:
             return
         passing = self.relevance(requirement, by_sentence)
-        if candidates is None:
-            candidates = self.candidates(requirement)
-        order = {e.chunk.chunk_id: rank for rank, e in enumerate(candidates)}
+        read = self._fused(requirement) if fused is None else fused
+        order = {chunk_id: rank for rank, chunk_id in enumerate(read)}
         ranked = sorted(passing, key=lambda c: (order.get(c, len(order)), -passing[c]))
         for start in range(0, len(ranked), PAGE):
             page = ranked[start:start + PAGE]
-            chunks = self._chunks(page)
+            chunks = read | self._chunks(c for c in page if c not in read)
             yield from (Evidence(chunk=chunks[c], score=passing[c]) for c in page if c in chunks)
 
     def candidates(self, requirement: Requirement) -> list[Evidence]:
         """Fused candidates, best first, with their relevance; no floor, none screened."""
         if not self._visible.prefixes:
             return []
+        fused = self._fused(requirement)
+        relevance = self._relevance(self.vectors(requirement_queries(requirement)), fused)
+        return [Evidence(chunk=chunk, score=relevance[c]) for c, chunk in fused.items()]
+
+    def _fused(self, requirement: Requirement) -> dict[str, Chunk]:
+        """The fused candidates' chunks, best first: dense and BM25 lists, one per query."""
         queries = requirement_queries(requirement)
-        vectors = self.vectors(queries)
         store, k = self._context.store, self.params.candidates
-        dense = store.query(self._workspace, vectors, k, visible=self._visible)
+        dense = store.query(self._workspace, self.vectors(queries), k, visible=self._visible)
         practice = [claim(f.text) for f in requirement.facets if f.kind != FacetKind.DOCUMENTATION]
         if practice:
             dense += store.query(self._workspace, self.vectors(practice), k, EvidenceKind.RECORD,
@@ -184,13 +188,11 @@ class Retriever:
                    for query in queries]
         fused = fuse([[h.chunk.chunk_id for h in hits] for hits in dense]
                      + [[chunk_id for chunk_id, _ in hits] for hits in lexical])
-        relevance = self._relevance(vectors, fused)
         chunks = {h.chunk.chunk_id: h.chunk for hits in dense for h in hits}
         chunks |= self._chunks(c for c in fused if c not in chunks)
-        ranked = sorted(fused, key=lambda chunk_id: -fused[chunk_id])
-        return [Evidence(chunk=chunks[c], score=relevance[c]) for c in ranked if c in chunks]
+        return {c: chunks[c] for c in sorted(fused, key=lambda c: -fused[c]) if c in chunks}
 
-    def _relevance(self, vectors: list[list[float]], fused: dict[str, float]) -> dict[str, float]:
+    def _relevance(self, vectors: list[list[float]], fused: dict[str, Chunk]) -> dict[str, float]:
         """Best cosine similarity of each candidate to any query, in [0, 1]."""
         stored = self._context.store.chunk_vectors(self._workspace, list(fused))
         matrix = np.asarray(vectors)
@@ -207,10 +209,10 @@ class Retriever:
         are found. With ``related``, fewer than ``k`` are topped up from the fused candidates
         under the floor (``below_floor``, see the module's docstring).
         """
-        candidates = self.candidates(requirement)
+        fused = self._fused(requirement) if self._visible.prefixes else {}
         top: list[Evidence] = []
         records: list[Evidence] = []
-        for evidence in self._ranked(requirement, True, candidates):
+        for evidence in self._ranked(requirement, True, fused):
             if len(top) < self.params.k:
                 top.append(evidence)
             elif len(records) == self.params.records:
@@ -219,7 +221,9 @@ class Retriever:
                 records.append(evidence)
         if related and len(top) < self.params.k:
             shown = {e.chunk.chunk_id for e in top}
-            top += [e.model_copy(update={"below_floor": True}) for e in candidates
-                    if e.chunk.chunk_id not in shown
-                    and e.score >= self.params.related_floor][:self.params.k - len(top)]
+            rest = {c: chunk for c, chunk in fused.items() if c not in shown}
+            score = self._relevance(self.vectors(requirement_queries(requirement)), rest)
+            top += [Evidence(chunk=chunk, score=score[c], below_floor=True)
+                    for c, chunk in rest.items()
+                    if score[c] >= self.params.related_floor][:self.params.k - len(top)]
         return top + records

@@ -9,6 +9,7 @@ returns.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
@@ -66,8 +67,18 @@ def test_the_nearest_shown_chunks_are_found_behind_many_nearer_hidden_ones(
     store.add(WS, pending + ready, np.vstack([near, far]).tolist())
     visible = Visible(prefixes={"ready": chunk_prefix("ready", SHA_OLD)})
 
-    hits = store.query(WS, [query.tolist()], 10, visible=visible)[0]
+    read: list[str] = []
+    original = ChromaStore._records
+
+    def counted(collection: Any, ids: list[str]) -> dict[str, Chunk]:
+        read.extend(ids)
+        return original(collection, ids)
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(ChromaStore, "_records", staticmethod(counted))
+        hits = store.query(WS, [query.tolist()], 10, visible=visible)[0]
     assert sorted(h.chunk.index for h in hits) == [0, 2]  # not pending, not screened
+    assert read == []  # the lexical index's flags skip 1,600 pending ones; then Chroma filters
     records = store.query(WS, [query.tolist()], 10, EvidenceKind.RECORD, visible)[0]
     assert [h.chunk.index for h in records] == [0]
     assert len(store.query(WS, [query.tolist()], 10)[0]) == 10  # unfiltered: the nearest
@@ -134,6 +145,39 @@ def test_a_workspace_stored_before_the_lexical_index_is_added_to_it_on_first_use
     shutil.rmtree(tmp_path / "lexical")  # as a data dir from before the index
     assert [c for c, _ in store_at(tmp_path).search_text(WS, "access rights", 5)] == [
         chunk_id("doc", SHA_OLD, 0)]
+
+
+FTS5_SCHEMA = """
+CREATE TABLE passages (
+    rowid INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, document_id TEXT NOT NULL,
+    screened INTEGER NOT NULL, body TEXT NOT NULL, length INTEGER NOT NULL);
+CREATE VIRTUAL TABLE passages_fts USING fts5(body, content='passages', content_rowid='rowid');
+CREATE TRIGGER passages_added AFTER INSERT ON passages BEGIN
+    INSERT INTO passages_fts (rowid, body) VALUES (new.rowid, new.body); END;
+CREATE TABLE totals (id INTEGER PRIMARY KEY, passages INTEGER NOT NULL, words INTEGER NOT NULL);
+CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO state VALUES ('complete', '1');
+INSERT INTO passages (chunk_id, document_id, screened, body, length)
+    VALUES ('doc:aaaaaaaaaaaa:00000', 'doc', 0, 'doc md access rights reviewed', 5);
+"""
+
+
+def test_an_index_file_of_the_fts5_version_is_upgraded_and_given_kinds(tmp_path: Path) -> None:
+    store = store_at(tmp_path)
+    stored = chunk("doc", SHA_OLD, 0, "Access rights are reviewed.", kind=EvidenceKind.RECORD)
+    store.add(WS, [stored], unit(np.ones((1, DIMENSION))).tolist())
+    shutil.rmtree(tmp_path / "lexical")
+    (tmp_path / "lexical").mkdir()
+    with sqlite3.connect(tmp_path / "lexical" / f"{WS}.sqlite3") as connection:
+        connection.executescript(FTS5_SCHEMA)
+
+    reopened = store_at(tmp_path)
+    assert [c for c, _ in reopened.search_text(WS, "access rights", 5)] == [stored.chunk_id]
+    index = PersistentLexicalIndex(tmp_path / "lexical")
+    assert index.flags(WS, [stored.chunk_id]) == {stored.chunk_id: ("doc", False, "record")}
+    with sqlite3.connect(tmp_path / "lexical" / f"{WS}.sqlite3") as connection:
+        tables = {name for name, in connection.execute("SELECT name FROM sqlite_master")}
+    assert not tables & {"passages_fts", "totals", "passages_added"}
 
 
 class ReadCounter:

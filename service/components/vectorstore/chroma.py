@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.api.types import EmbeddingFunction, Where
 from chromadb.config import Settings as ChromaSettings
 
 from service.components.embedding.base import Embedder
-from service.components.lexical.persistent import PersistentLexicalIndex
+from service.components.lexical.persistent import Flags, PersistentLexicalIndex
 from service.components.vectorstore.chroma_records import (
     chunk_from_record,
     chunk_metadata,
@@ -83,6 +85,23 @@ def _shown(chunk: Chunk, kind: EvidenceKind | None, visible: Visible | None) -> 
     """Whether a query may return this chunk: unscreened, of the kind, and shown."""
     return (not chunk.screened and (kind is None or chunk.kind == kind)
             and (visible is None or visible.shows(chunk.chunk_id, chunk.document_id)))
+
+
+def _window(k: int, shown: int, read: int) -> int:
+    """How many more of a vector's nearest to read, ``shown`` of its first ``read`` being shown.
+
+    The missing ones at the rate seen so far, a quarter more; four times as many as were
+    read while none was shown.
+    """
+    return math.ceil((k - shown) * read / shown * 1.25) if shown else 4 * read
+
+
+def _may_show(chunk_id: str, flags: Flags, kind: EvidenceKind | None,
+              visible: Visible | None) -> bool:
+    """Whether a chunk of these flags (document id, screened, kind if known) may be shown."""
+    document_id, screened, stored_kind = flags
+    return (not screened and (kind is None or stored_kind in (None, kind.value))
+            and (visible is None or visible.shows(chunk_id, document_id)))
 
 
 def _batches(items: list[Any]) -> Iterator[slice]:
@@ -242,13 +261,15 @@ class ChromaStore:
         resolves a metadata filter over every record before its nearest-neighbour search
         (about a second at 100,000 chunks), and reading records is most of an unfiltered
         query's time: so the nearest ``OVERFETCH`` (or ``4 * k``) ids are found unfiltered,
-        their records read nearest first, ``k`` per vector at a time, and the hidden,
-        screened or other-kind ones dropped here. A vector left with fewer than ``k`` asks
+        their records read nearest first, no more than the vector's share of shown ones
+        says it needs (``_first_shown``), and the hidden, screened or other-kind ones
+        dropped here. A vector left with fewer than ``k`` asks
         for four times as many, up to ``MOST``; only then is Chroma asked to filter.
         """
         if visible is not None and not visible.prefixes:
             return [[] for _ in vectors]
         collection = self._chunks(workspace)
+        self._text(workspace)  # its flags are complete
         kept: list[list[SearchHit]] = [[] for _ in vectors]
         todo, fetch = list(range(len(vectors))), max(OVERFETCH, 4 * k)
         while todo:
@@ -257,7 +278,7 @@ class ChromaStore:
             near = [list(zip(ids, dists, strict=True))
                     for ids, dists in zip(found["ids"], found["distances"] or [], strict=True)]
             short = []
-            for i, hits, ranked in zip(todo, self._first_shown(collection, near, k, kind, visible),
+            for i, hits, ranked in zip(todo, self._first_shown(workspace, near, k, kind, visible),
                                        near, strict=True):
                 kept[i] = hits
                 if len(hits) < k and len(ranked) == fetch:
@@ -271,25 +292,33 @@ class ChromaStore:
                 kept[i] = hits
         return [hits[:k] for hits in kept]
 
-    def _first_shown(self, collection: Collection, near: list[list[tuple[str, float]]], k: int,
+    def _first_shown(self, workspace: str, near: list[list[tuple[str, float]]], k: int,
                      kind: EvidenceKind | None, visible: Visible | None) -> list[list[SearchHit]]:
         """Per vector, its first ``k`` shown chunks of ``near`` (ids, distances; nearest first).
 
-        Records are read ``k`` per vector at a time, then four times as many.
+        Records are read ``k`` per vector at first, then as many more as the vector's share
+        of shown ones so far says its missing ones take (``_window``); a record is read once
+        for all the vectors, and not at all when the lexical index's flags (written with
+        every chunk) say it would be dropped.
         """
+        collection = self._chunks(workspace)
         kept: list[list[SearchHit]] = [[] for _ in near]
-        read, step = [0] * len(near), k
+        read, window, known = [0] * len(near), [k] * len(near), dict[str, Chunk]()
         while todo := [i for i, hits in enumerate(kept)
                        if len(hits) < k and read[i] < len(near[i])]:
-            wanted = {record_id for i in todo for record_id, _ in near[i][read[i]:read[i] + step]}
-            records = self._records(collection, sorted(wanted))
-            for i in todo:
-                for record_id, dist in near[i][read[i]:read[i] + step]:
-                    chunk = records.get(record_id)
+            pages = {i: near[i][read[i]:read[i] + window[i]] for i in todo}
+            wanted = sorted({record_id for page in pages.values()
+                             for record_id, _ in page} - known.keys())
+            flags = self._lexical.flags(workspace, wanted)
+            known |= self._records(collection, [c for c in wanted if c not in flags
+                                                or _may_show(c, flags[c], kind, visible)])
+            for i, page in pages.items():
+                for record_id, dist in page:
+                    chunk = known.get(record_id)
                     if chunk is not None and _shown(chunk, kind, visible):
                         kept[i].append(SearchHit(chunk=chunk, score=_similarity(dist)))
-                read[i] += step
-            step *= 4
+                read[i] += len(page)
+                window[i] = _window(k, len(kept[i]), read[i])
         return kept
 
     @staticmethod
@@ -323,28 +352,30 @@ class ChromaStore:
 
         With ``sentences``, a chunk's best is that of its stored sentences instead. Asks for
         the nearest 100 records, then four times as many, until the last one is under the
-        floor (or the collection is exhausted): what passes is the same as scoring every
-        record, without reading them all. Only distances are read while searching; a
-        chunk's version is in its id, and a sentence's chunk is read for those that pass.
+        floor (or fewer come back: the collection is exhausted, and is never counted): what
+        passes is the same as scoring every record, without reading them all. Only distances
+        are read while searching; a chunk's version is in its id, and a sentence's chunk is
+        read for those that pass.
         Screened chunks are included (sentences carry no flag).
         """
         collection = self._sentences(workspace) if sentences else self._chunks(workspace)
-        total, best = collection.count(), dict[str, float]()
-        pending, n = list(range(len(vectors))), min(OVERFETCH, total)
-        while pending and n > 0:
+        best: dict[str, float] = {}
+        pending, n = list(range(len(vectors))), OVERFETCH
+        while pending:
             result = collection.query(
                 query_embeddings=[vectors[i] for i in pending],  # type: ignore[arg-type]
                 n_results=n, include=["distances"])
             further = []
             for i, ids, dists in zip(pending, result["ids"], result["distances"] or [],
                                      strict=True):
-                for record_id, dist in zip(ids, dists, strict=True):
-                    score = _similarity(dist)
-                    if score >= floor:
-                        best[record_id] = max(best.get(record_id, 0.0), score)
-                if len(ids) == n and _similarity(dists[-1]) >= floor:
+                scores = np.clip(1.0 - np.asarray(dists, dtype=np.float64), 0.0, 1.0)
+                over = np.flatnonzero(scores >= floor)
+                for at, score in zip(over.tolist(), scores[over].tolist(), strict=True):
+                    if score > best.get(ids[at], -1.0):
+                        best[ids[at]] = score
+                if len(ids) == n and scores[-1] >= floor:
                     further.append(i)
-            pending, n = (further, min(4 * n, total)) if n < total else ([], n)
+            pending, n = further, 4 * n
         if not sentences:
             return {c: score for c, score in best.items() if visible.shows_id(c)}
         found = _read(collection, ["metadatas"], ids=sorted(best))
