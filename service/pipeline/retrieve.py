@@ -87,6 +87,7 @@ class Retriever:
         self._visible = visible_documents(context, workspace)
         self._vectors: dict[str, list[float]] = {}
         self._tables: dict[bool, VectorTable | None] = {}
+        self._shown: dict[str | None, np.ndarray] = {}
 
     def prepare(self, requirements: Iterable[Requirement]) -> None:
         """Embed every query of these requirements in one batch (they are reused by scoring).
@@ -127,15 +128,19 @@ class Retriever:
                 best[chunk_id] = max(best.get(chunk_id, 0.0), score)
         return best
 
+    def _table(self, sentences: bool) -> VectorTable | None:
+        """The workspace's chunk (or sentence) vectors, read once; None past the limit."""
+        if sentences not in self._tables:
+            self._tables[sentences] = self._context.store.table(self._workspace, sentences)
+        return self._tables[sentences]
+
     def _above(self, vectors: list[list[float]], sentences: bool) -> dict[str, float]:
         """The shown chunks over the floor, searched exactly in the workspace's vectors.
 
         The vectors are read once per retriever; past ``EXACT_LIMIT`` records the store's
         index is searched instead (``vectorstore/table.py``).
         """
-        if sentences not in self._tables:
-            self._tables[sentences] = self._context.store.table(self._workspace, sentences)
-        table = self._tables[sentences]
+        table = self._table(sentences)
         if table is None:
             return self._context.store.above(self._workspace, vectors, self.params.floor,
                                              self._visible, sentences=sentences)
@@ -178,19 +183,34 @@ class Retriever:
     def _fused(self, requirement: Requirement) -> dict[str, Chunk]:
         """The fused candidates' chunks, best first: dense and BM25 lists, one per query."""
         queries = requirement_queries(requirement)
-        store, k = self._context.store, self.params.candidates
-        dense = store.query(self._workspace, self.vectors(queries), k, visible=self._visible)
+        k = self.params.candidates
         practice = [claim(f.text) for f in requirement.facets if f.kind != FacetKind.DOCUMENTATION]
+        dense, chunks = self._dense(self.vectors(queries), k, None)
         if practice:
-            dense += store.query(self._workspace, self.vectors(practice), k, EvidenceKind.RECORD,
-                                 self._visible)
-        lexical = [store.search_text(self._workspace, query, k, self._visible)
+            more, read = self._dense(self.vectors(practice), k, EvidenceKind.RECORD)
+            dense, chunks = dense + more, chunks | read
+        lexical = [self._context.store.search_text(self._workspace, query, k, self._visible)
                    for query in queries]
-        fused = fuse([[h.chunk.chunk_id for h in hits] for hits in dense]
-                     + [[chunk_id for chunk_id, _ in hits] for hits in lexical])
-        chunks = {h.chunk.chunk_id: h.chunk for hits in dense for h in hits}
+        fused = fuse([[chunk_id for chunk_id, _ in hits] for hits in dense + lexical])
         chunks |= self._chunks(c for c in fused if c not in chunks)
         return {c: chunks[c] for c in sorted(fused, key=lambda c: -fused[c]) if c in chunks}
+
+    def _dense(self, vectors: list[list[float]], k: int, kind: EvidenceKind | None
+               ) -> tuple[list[list[tuple[str, float]]], dict[str, Chunk]]:
+        """Per vector, its ``k`` nearest shown, unscreened chunks (of ``kind``); chunks read.
+
+        Searched exactly in the workspace's vectors (see ``_above``), or past the limit in
+        the store's index, which reads the chunks it returns.
+        """
+        table = self._table(sentences=False)
+        if table is None:
+            hits = self._context.store.query(self._workspace, vectors, k, kind, self._visible)
+            return ([[(h.chunk.chunk_id, h.score) for h in found] for found in hits],
+                    {h.chunk.chunk_id: h.chunk for found in hits for h in found})
+        key = None if kind is None else kind.value
+        if key not in self._shown:
+            self._shown[key] = table.shown(self._visible, key)
+        return table.nearest(vectors, k, self._shown[key]), {}
 
     def _relevance(self, vectors: list[list[float]], fused: dict[str, Chunk]) -> dict[str, float]:
         """Best cosine similarity of each candidate to any query, in [0, 1]."""

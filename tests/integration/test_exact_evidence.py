@@ -70,3 +70,14 @@ def test_the_floor_set_is_exact_after_many_removals_and_re_additions(tmp_path: P
         assert isinstance(table, VectorTable) and len(table.owners) == len(vectors)
         assert table.above(queries.tolist(), floor, visible).keys() == expected
 
+    # the dense candidate lists too: the nearest k, none hidden
+    table = store.table(WS)
+    assert table is not None
+    hidden = Visible(prefixes={f"d{d}": chunk_prefix(f"d{d}", SHA) for d in range(1, DOCUMENTS)})
+    ids = [c.chunk_id for d in range(DOCUMENTS) for c in chunks_of(d)]
+    for query, found in zip(queries, table.nearest(queries.tolist(), 10, table.shown(hidden)),
+                            strict=True):
+        ranked = [ids[i] for i in np.argsort(-(vectors @ query))
+                  if not ids[i].startswith(chunk_prefix("d0", SHA))]
+        assert [chunk for chunk, _ in found] == ranked[:10]
+

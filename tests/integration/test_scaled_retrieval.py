@@ -19,8 +19,9 @@ import pytest
 
 from service.components.embedding import FakeEmbedder
 from service.components.lexical.persistent import PersistentLexicalIndex
-from service.components.vectorstore import ChromaStore, VectorStore, build_vector_store
+from service.components.vectorstore import ChromaStore, VectorStore, build_vector_store, chroma
 from service.components.vectorstore.chroma import persistent_client
+from service.components.vectorstore.table import EXACT_LIMIT, VectorTable
 from service.domain.evidence import Chunk, EvidenceKind, Sentence
 from service.domain.visibility import Visible, chunk_id, chunk_prefix, retained_owner
 from service.pipeline.ingest import Ingestor
@@ -187,6 +188,7 @@ class ReadCounter:
         self.inner = inner
         self.whole_reads = 0
         self.read = 0
+        self.tables = 0
 
     def chunks(self, workspace: str, ids: list[str] | None = None,
                visible: Visible | None = None) -> list[Chunk]:
@@ -206,11 +208,20 @@ class ReadCounter:
         self.read += len(found[0])
         return found
 
+    def table(self, workspace: str, sentences: bool = False) -> VectorTable | None:
+        found = self.inner.table(workspace, sentences)
+        self.tables += found is not None
+        return found
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
 
-def test_a_retriever_reads_only_what_it_returns(make_context: ContextFactory) -> None:
+@pytest.mark.parametrize("exact_limit", [EXACT_LIMIT, 0])
+def test_a_retriever_reads_only_what_it_returns(make_context: ContextFactory, exact_limit: int,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunk texts only for what it returns; all vectors once, under the exact-search limit."""
+    monkeypatch.setattr(chroma, "EXACT_LIMIT", exact_limit)
     context = make_context()
     ingestor = Ingestor(context, "qa")
     for path in sorted(p for p in SAMPLES.iterdir() if p.is_file()):
@@ -219,7 +230,8 @@ def test_a_retriever_reads_only_what_it_returns(make_context: ContextFactory) ->
     counter = ReadCounter(context.store)
     retriever = Retriever(replace(context, store=cast(VectorStore, counter)), "qa",
                           retrieval_params(context.settings.scoring))
-    evidence = retriever.evidence(BACKUP)
+    evidence = retriever.evidence(BACKUP, by_sentence=True)
     candidates = retriever.candidates(BACKUP)
     assert evidence and counter.whole_reads == 0  # it read every chunk and vector before
     assert counter.read <= 3 * (len(evidence) + len(candidates)) < total
+    assert counter.tables == (2 if exact_limit else 0)  # chunks and sentences, once each

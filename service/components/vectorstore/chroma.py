@@ -399,7 +399,9 @@ class ChromaStore:
         owners = ([str(m["chunk_id"]) for m in found["metadatas"]] if sentences
                   else list(found["ids"]))
         documents = [str(m["document_id"]) for m in found["metadatas"]]
-        return VectorTable.of(owners, documents, found["embeddings"])
+        searchable = None if sentences else [
+            None if m.get("screened") else str(m["kind"]) for m in found["metadatas"]]
+        return VectorTable.of(owners, documents, found["embeddings"], searchable)
 
     def search_text(self, workspace: str, query: str, k: int,
                     visible: Visible | None = None) -> list[tuple[str, float]]:
