@@ -22,10 +22,11 @@ SAMPLES = REPO / "samples"
 
 
 class CountingEmbedder:
-    """Wraps an embedder and counts the texts it embeds (``seen``: which, in order)."""
+    """Wraps an embedder and counts its calls and the texts it embeds (``seen``: which)."""
 
     def __init__(self, inner: Embedder) -> None:
         self.inner = inner
+        self.calls = 0
         self.texts = 0
         self.seen: list[str] = []
 
@@ -38,6 +39,7 @@ class CountingEmbedder:
         return self.inner.dimension
 
     def embed(self, texts: list[str]) -> list[list[float]]:
+        self.calls += 1
         self.texts += len(texts)
         self.seen.extend(texts)
         return self.inner.embed(texts)

@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -121,15 +122,29 @@ def in_thread(work: Callable[[], object]) -> tuple[threading.Thread, list[object
     return thread, result
 
 
-def test_pending_document_is_shown_nowhere_and_blocks_a_second_upload(
-    make: ContextMaker, tmp_path: Path
-) -> None:
+@contextmanager
+def held_upload(make: ContextMaker, tmp_path: Path) -> Iterator[tuple[PipelineContext,
+                                                                      list[object]]]:
+    """An upload of policy.md held mid-embedding (its lease live) until the block ends.
+
+    Yields its context and the list its outcome lands in once released.
+    """
     gated = GatedEmbedder()
     context = make(gated)
     path = write(tmp_path, "policy.md", POLICY)
     thread, result = in_thread(lambda: Ingestor(context, WS).ingest(path, "policy.md"))
     try:
         assert gated.reached.wait(60)
+        yield context, result
+    finally:
+        gated.release.set()
+        thread.join(60)
+
+
+def test_pending_document_is_shown_nowhere_and_blocks_a_second_upload(
+    make: ContextMaker, tmp_path: Path
+) -> None:
+    with held_upload(make, tmp_path) as (context, result):
         assert context.store.count(WS) > 0  # its chunks are stored ...
         assert [r.state for r in rows(context)] == [PENDING]
         assert workspace_documents(context, WS) == []  # ... and shown nowhere
@@ -143,9 +158,6 @@ def test_pending_document_is_shown_nowhere_and_blocks_a_second_upload(
             Ingestor(other, WS).ingest(again, "policy.md")
         assert reconcile(other) == Reconciled()  # a live lease is never touched
         assert context.store.count(WS) > 0
-    finally:
-        gated.release.set()
-        thread.join(60)
     outcome = result[0]
     assert isinstance(outcome, IngestOutcome) and outcome.status == "indexed"
     assert [d.name for d in workspace_documents(context, WS)] == ["policy.md"]
@@ -178,21 +190,13 @@ def test_a_failed_group_removes_every_file_of_it(make: ContextMaker, tmp_path: P
 def test_an_upload_of_many_rejects_a_file_held_elsewhere_and_indexes_the_rest(
     make: ContextMaker, tmp_path: Path
 ) -> None:
-    gated = GatedEmbedder()
-    context = make(gated)
-    path = write(tmp_path, "policy.md", POLICY)
-    thread, result = in_thread(lambda: Ingestor(context, WS).ingest(path, "policy.md"))
-    try:
-        assert gated.reached.wait(60)
+    with held_upload(make, tmp_path) as (context, result):
         files = [(write(tmp_path, "policy.md", NEW_POLICY), "policy.md"),
                  (write(tmp_path, "other.md", NEW_POLICY), "other.md")]
         outcomes = list(Ingestor(make(), WS).ingest_all(files))
         assert [(o.document, o.status) for o in outcomes] == [
             ("policy.md", "rejected"), ("other.md", "indexed")]
         assert "another upload" in (outcomes[0].error or "")
-    finally:
-        gated.release.set()
-        thread.join(60)
     assert isinstance(result[0], IngestOutcome) and result[0].status == "indexed"
     assert sorted(d.name for d in workspace_documents(context, WS)) == ["other.md", "policy.md"]
 

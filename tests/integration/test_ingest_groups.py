@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from service.components.embedding import Embedder, FakeEmbedder, LocalEmbedder
+from service.components.embedding import FakeEmbedder, LocalEmbedder
 from service.pipeline import ingest
 from service.pipeline.context import PipelineContext
 from service.pipeline.documents import workspace_documents
 from service.pipeline.ingest import Ingestor
-from tests.conftest import ContextFactory
+from tests.conftest import ContextFactory, CountingEmbedder
 
 pytestmark = pytest.mark.integration
 
@@ -23,26 +23,6 @@ TEXTS = {
     "patching.md": "# Patching\n\nServers are patched within fourteen days of a vendor "
                    "release. Critical fixes are applied within two days.\n",
 }
-
-
-class CallCounter:
-    """Wraps an embedder and counts its calls."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.calls = 0
-
-    @property
-    def model_name(self) -> str:
-        return self.inner.model_name
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    def embed(self, texts: list[str]) -> list[list[float]]:
-        self.calls += 1
-        return self.inner.embed(texts)
 
 
 def folder(tmp_path: Path, texts: dict[str, str]) -> Path:
@@ -61,7 +41,7 @@ def test_a_group_is_embedded_in_two_calls_with_the_vectors_of_one_by_one(
     make_context: ContextFactory, real_embedder: LocalEmbedder, tmp_path: Path
 ) -> None:
     root = folder(tmp_path, TEXTS)
-    counter = CallCounter(real_embedder)
+    counter = CountingEmbedder(real_embedder)
     grouped = make_context(embedder=counter, data_dir=tmp_path / "grouped")
     outcomes = list(Ingestor(grouped, "default").ingest_all(files(root)))
     assert [o.status for o in outcomes] == ["indexed"] * 3
@@ -99,7 +79,7 @@ def test_files_past_the_group_size_start_a_new_group(
     make_context: ContextFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(ingest, "GROUP_CHUNKS", 1)
-    counter = CallCounter(FakeEmbedder())
+    counter = CountingEmbedder(FakeEmbedder())
     context = make_context(embedder=counter)
     outcomes = list(Ingestor(context, "default").ingest_all(files(folder(tmp_path, TEXTS))))
     assert [o.status for o in outcomes] == ["indexed"] * 3
