@@ -48,12 +48,14 @@ from service.pipeline.score.freshness import Freshness
 from service.pipeline.score.matching import claim, match_candidates
 from service.pipeline.score.verify import HEDGE, Verifier
 from service.pipeline.scoring_setup import genericity, retrieval_params, thresholds
-from service.settings import Settings
+from service.settings import ScoringSettings, Settings
 
 WEAK = 0.40
 """The lowest match score collected: candidates under a kind's partial cut-off only count
 for the level-1 rule."""
 FOLDS = 5
+CORROBORATION = ScoringSettings().corroboration
+"""Different sentences the level-1 rule needs near a facet (the shipped default)."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ class Setting:
     p_met: float
     p_partial: float
     weak: float | None
-    """Level 1 needs some candidate scoring at least this (None: any evidence is enough)."""
+    """Level 1 needs a facet met or CORROBORATION different candidates scoring at least this
+    (None: any evidence is enough)."""
 
 
 def collect(context: PipelineContext, settings: Settings, targets: list[Target]) -> list[CaseData]:
@@ -193,16 +196,16 @@ def level(case: CaseData, setting: Setting, known: dict[tuple[str, str], float],
         FacetFinding(id=f"f{i}", text=f.text, kind=FacetKind(f.kind),
                      status=facet_status(f, setting, known, asked))
         for i, f in enumerate(case.facets))
-    maturity = levels.maturity(findings, has_evidence=True)
-    if maturity == 1 and setting.weak is not None and not any(
-            c.score >= setting.weak for f in case.facets for c in f.candidates):
-        return 0
-    return maturity
+    near = len({" ".join(c.sentence.split()) for f in case.facets for c in f.candidates
+                 if setting.weak is not None and c.score >= setting.weak and not c.hedged})
+    relevant = setting.weak is None or levels.relevant(findings, near, setting.weak,
+                                                         CORROBORATION)
+    return levels.maturity(findings, has_evidence=relevant)
 
 
 def grid() -> Iterator[Setting]:
     """The settings tried: the fake model's (every match upheld) first."""
-    for weak in (None, 0.45, 0.50, 0.55):
+    for weak in (None, 0.46, 0.50, 0.52):
         yield Setting(0.0, 0.0, weak)
         for p_met in (0.15, 0.20, 0.25, 0.30, 0.35, 0.40):
             for p_partial in (0.0, 0.10, 0.15, 0.20, 0.25):

@@ -282,9 +282,15 @@ class ScoringSettings(BaseModel):
         description="the P(yes) a match needs to stay partial; 0: partial matches are not "
                     "asked, and a refused met match stays partial")
     weak_match: float = Field(
-        default=0.52, ge=0.0, le=1.5,
-        description="level 1 needs some sentence of the evidence to match some facet at least "
-                    "this well (0: any evidence over the floor is enough)")
+        default=0.46, ge=0.0, le=1.5,
+        description="level 1 needs a facet met, or `corroboration` different sentences of the "
+                    "evidence matching some facet at least this well (0: any evidence over the "
+                    "floor is enough)")
+    corroboration: int = Field(
+        default=2, ge=1, le=20,
+        description="how many different sentences must come near a requirement's facets (match "
+                    "at least `weak_match`) for any level above 0 when none meets a facet: one "
+                    "mention is not an approach")
     genericity_weight: float = Field(
         default=0.5, ge=0.0, le=2.0,
         description="how much a sentence's likeness to compliance text in general (its mean "

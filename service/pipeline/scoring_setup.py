@@ -126,6 +126,7 @@ def build_scorer(
             "record_partial": cut_offs.record_partial,
             "lexical_weight": cut_offs.lexical_weight,
             "weak_match": cut_offs.weak,
+            "corroboration": settings.corroboration,
             "genericity_weight": settings.genericity_weight,
             "genericity_k": settings.genericity_k,
             "genericity_centre": settings.genericity_centre,
@@ -141,5 +142,6 @@ def build_scorer(
     scorer = Scorer(retriever, strategy, scale, provenance, model_rationale, labels, freshness,
                     ocr_min_confidence=settings.ocr_min_confidence,
                     weak_match=settings.weak_match if settings.strategy == "match" else 0.0,
+                    corroboration=settings.corroboration,
                     by_sentence=settings.score_on_sentences)
     return scorer, retriever

@@ -68,7 +68,8 @@ def judge(script: str, retriever: Retriever) -> JudgeStrategy:
 def test_correct_findings_stand(retriever: Retriever) -> None:
     strategy = judge(reply(f1=("met", POLICY_QUOTE, "P1"), f2=("partial", RECORD_QUOTE, "P2")),
                      retriever)
-    findings, flags = strategy.findings(REQUIREMENT, EVIDENCE)
+    found = strategy.findings(REQUIREMENT, EVIDENCE)
+    findings, flags = found.facets, found.flags
     assert flags == []
     assert [f.status for f in findings] == [FacetStatus.MET, FacetStatus.PARTIAL,
                                             FacetStatus.NOT_MET]
@@ -96,7 +97,8 @@ def test_a_finding_that_fails_a_check_is_downgraded_and_flagged(
     retriever: Retriever, facet: str, claimed: tuple[str, str | None, str | None], reason: str
 ) -> None:
     strategy = judge(reply(**{facet: claimed}), retriever)
-    findings, flags = strategy.findings(REQUIREMENT, EVIDENCE)
+    found = strategy.findings(REQUIREMENT, EVIDENCE)
+    findings, flags = found.facets, found.flags
     [downgraded] = [f for f in findings if f.id == f"X.1-{facet}"]
     assert downgraded.status == FacetStatus.NOT_MET
     assert (downgraded.quote, downgraded.chunk_id) == (None, None)
@@ -109,7 +111,8 @@ def test_a_finding_that_fails_a_check_is_downgraded_and_flagged(
 def test_a_facet_the_model_skipped_is_flagged(retriever: Retriever) -> None:
     script = json.dumps({"facets": [{"facet_id": "X.1-f1", "status": "met",
                                      "quote": POLICY_QUOTE, "passage": "P1"}]})
-    findings, flags = judge(script, retriever).findings(REQUIREMENT, EVIDENCE)
+    found = judge(script, retriever).findings(REQUIREMENT, EVIDENCE)
+    findings, flags = found.facets, found.flags
     assert findings[0].status == FacetStatus.MET
     assert flags == ["X.1-f2: the model gave no finding", "X.1-f3: the model gave no finding"]
 

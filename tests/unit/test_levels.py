@@ -152,22 +152,26 @@ def test_confidence_is_bounded_and_falls_near_the_cut_offs() -> None:
             assert 0.0 <= value <= 1.0
 
 
-def test_level_one_needs_some_facet_near_the_evidence_when_a_weak_cut_off_is_set() -> None:
-    far = (finding(DOC, NOT_MET, 1, similarity=0.41), finding(IMPL, NOT_MET, 2))
-    near = (finding(DOC, NOT_MET, 1, similarity=0.52), finding(IMPL, NOT_MET, 2))
-    shown = (finding(DOC, PARTIAL, 1, similarity=0.30), finding(IMPL, NOT_MET, 2))
-    assert levels.relevant(far, 0.0)  # 0: any evidence over the floor is enough
-    assert not levels.relevant(far, 0.5)
-    assert levels.relevant(near, 0.5)
-    assert levels.relevant(shown, 0.5)  # a shown facet is always near
-    assert levels.maturity(far, has_evidence=levels.relevant(far, 0.5)) == 0
-    assert levels.maturity(near, has_evidence=levels.relevant(near, 0.5)) == 1
+def test_any_level_needs_a_facet_met_or_two_different_sentences_near() -> None:
+    partly = (finding(DOC, PARTIAL, 1, similarity=0.58), finding(IMPL, NOT_MET, 2))
+    met = (finding(DOC, MET, 1, similarity=0.64), finding(IMPL, NOT_MET, 2))
+    assert levels.relevant(partly, 0, 0.0, 2)  # a weak cut-off of 0: any evidence
+    assert not levels.relevant(partly, 1, 0.46, 2)  # one sentence that partly shows a facet
+    assert levels.relevant(partly, 2, 0.46, 2)
+    assert levels.relevant(partly, 1, 0.46, 1)
+    assert levels.relevant(met, 1, 0.46, 2)  # a facet met outright stands on its own
+    assert levels.maturity(partly, has_evidence=levels.relevant(partly, 1, 0.46, 2)) == 0
+    assert levels.maturity(partly, has_evidence=levels.relevant(partly, 2, 0.46, 2)) == 2
 
 
-def test_relevance_only_falls_when_match_scores_fall() -> None:
-    for before, after in itertools.product((0.0, 0.45, 0.5, 0.7), repeat=2):
-        if after > before:
-            continue  # removing documents can only lower a facet's best match
-        was = levels.relevant((finding(DOC, NOT_MET, similarity=before),), 0.5)
-        now = levels.relevant((finding(DOC, NOT_MET, similarity=after),), 0.5)
-        assert was or not now
+def test_relevance_only_falls_when_findings_or_near_sentences_fall() -> None:
+    ranked = (NOT_MET, PARTIAL, MET)
+    for (was, now), (before, after) in itertools.product(
+            itertools.product(range(3), repeat=2), itertools.product(range(4), repeat=2)):
+        if now > was or after > before:
+            continue  # removing documents only lowers findings and removes near sentences
+        fewer = (finding(DOC, ranked[now], 1),)
+        more = (finding(DOC, ranked[was], 1),)
+        for needed in (1, 2, 3):
+            assert levels.relevant(more, before, 0.46, needed) or not levels.relevant(
+                fewer, after, 0.46, needed)

@@ -21,6 +21,7 @@ from service.pipeline.prompting import evidence_block, render
 from service.pipeline.retrieve import Retriever
 from service.pipeline.score.citations import quote_in
 from service.pipeline.score.matching import Thresholds
+from service.pipeline.score.scorer import Findings
 from service.pipeline.score.verify import HEDGE
 
 
@@ -65,9 +66,11 @@ class JudgeStrategy:
         """How often the verifiers upheld a finding the model claimed."""
         return self._upheld / self._checked if self._checked else 1.0
 
-    def findings(self, requirement: Requirement,
-                 evidence: list[Evidence]) -> tuple[tuple[FacetFinding, ...], list[str]]:
-        """Findings per facet, and the reasons for every downgrade (which flag the proposal)."""
+    def findings(self, requirement: Requirement, evidence: list[Evidence]) -> Findings:
+        """Findings per facet and the reasons for every downgrade (which flag the proposal).
+
+        The judge does not count near sentences (its level 1 needs evidence over the floor).
+        """
         passages = {f"P{i}": e for i, e in enumerate(evidence, start=1)}
         system, user = render(
             self.template, ref_id=requirement.ref_id, title=requirement.title,
@@ -86,7 +89,7 @@ class JudgeStrategy:
             findings.append(finding)
             if problem:
                 flags.append(f"{facet.id}: {problem}")
-        return tuple(findings), flags
+        return Findings(tuple(findings), flags)
 
     def _check(self, facet: Facet, judged: JudgedFacet | None,
                passages: dict[str, Evidence]) -> tuple[FacetFinding, str]:

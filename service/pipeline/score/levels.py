@@ -2,7 +2,7 @@
 
 | level | when |
 |---|---|
-| 0 | no evidence passes the relevance floor (or none comes near a facet: ``relevant``) |
+| 0 | no evidence passes the floor, or no facet met and under two sentences near (``relevant``) |
 | 1 | evidence exists, but no documentation facet is met or partial |
 | 2 | documentation facets partly met |
 | 3 | all documentation facets met, or partly met while records show some of the practice |
@@ -50,15 +50,22 @@ def implementation_level(findings: tuple[FacetFinding, ...], has_records: bool) 
     return 2 if any(f.status in SHOWN for f in practice) else 1
 
 
-def relevant(findings: tuple[FacetFinding, ...], weak: float) -> bool:
-    """Whether the evidence comes near the requirement: some facet shown, or matched >= weak.
+def relevant(findings: tuple[FacetFinding, ...], near: int, weak: float,
+             corroboration: int) -> bool:
+    """Whether the evidence comes near the requirement: every level above 0 needs it.
 
-    ``weak`` 0: any evidence over the floor is enough. Level 1 needs this, so that a text
-    that merely names the topic (a magazine article, a newsletter) and passes the relevance
-    floor does not make a requirement "initial". It reads each facet's best match score,
-    which can only fall when documents are removed.
+    A facet met outright stands on its own. Otherwise ``corroboration`` different sentences of
+    the evidence must match some facet at least ``weak`` (``near`` counts them, hedged ones
+    aside); a ``weak`` of 0: any evidence over the floor is enough. One sentence that is only
+    near, or partly shows a facet, is not enough: a magazine article's list of topics
+    ("passwords and multi-factor authentication, the review of user accounts, ...") or an
+    aside in an unrelated policy comes near a requirement once, where an organisation with an
+    approach to it writes about it in more than one sentence. Measured on the real comply
+    labels and the graded profiles (evals/README.md, "Corroboration"). Removing documents can
+    only lower a finding and the count, so the rule keeps levels monotone.
     """
-    return weak <= 0 or any(f.status in SHOWN or f.similarity >= weak for f in findings)
+    return (weak <= 0 or near >= corroboration
+            or any(f.status == FacetStatus.MET for f in findings))
 
 
 def maturity(findings: tuple[FacetFinding, ...], has_evidence: bool) -> int:

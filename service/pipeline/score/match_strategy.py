@@ -13,8 +13,20 @@ from service.domain.catalog import FacetKind, Requirement
 from service.domain.evidence import Evidence
 from service.pipeline.retrieve import Retriever
 from service.pipeline.score.genericity import Genericity
-from service.pipeline.score.matching import Thresholds, claim, match_candidates
-from service.pipeline.score.verify import Verifier
+from service.pipeline.score.matching import Candidate, Thresholds, claim, match_candidates
+from service.pipeline.score.scorer import Findings
+from service.pipeline.score.verify import HEDGE, Verifier
+
+
+def near_sentences(candidates: dict[str, list[Candidate]], weak: float) -> int:
+    """How many different sentences match some facet at least ``weak``, hedged ones aside.
+
+    Counted by text, so a sentence repeated in several documents (a boilerplate footer, a copy
+    of the same policy) counts once. Removing documents removes candidates, so the count can
+    only fall.
+    """
+    return len({" ".join(c.sentence.text.split()) for found in candidates.values()
+                for c in found if c.score >= weak and not HEDGE.search(c.sentence.text)})
 
 
 class MatchStrategy:
@@ -37,9 +49,8 @@ class MatchStrategy:
         """How often the verifier upheld a match."""
         return self.verifier.agreement
 
-    def findings(self, requirement: Requirement,
-                 evidence: list[Evidence]) -> tuple[tuple[FacetFinding, ...], list[str]]:
-        """One finding per facet; matching never reports problems, so the flags are empty."""
+    def findings(self, requirement: Requirement, evidence: list[Evidence]) -> Findings:
+        """One finding per facet and the near count; matching reports no problems (no flags)."""
         sentences, vectors = self._store.sentences(
             self._workspace, [e.chunk.chunk_id for e in evidence]
         )
@@ -60,7 +71,7 @@ class MatchStrategy:
             met, partial = self.thresholds.cut_offs(facet.kind)
             for candidate in candidates[facet.id]:
                 if candidate.score < partial:
-                    break  # under partial: only the level-1 rule reads it (see below)
+                    break  # under partial: only the level-1 rule counts it (near_sentences)
                 # Best first: the candidates over the met cut-off come before the rest. Each
                 # is checked on its own (hedge check, then the model's P(yes) that this
                 # sentence shows this facet, remembered per pair): a candidate earns met,
@@ -90,8 +101,8 @@ class MatchStrategy:
                 if status == FacetStatus.MET:
                     break
             if finding.status == FacetStatus.NOT_MET and candidates[facet.id]:
-                # The best match score, hedged or refused or under partial: the level-1 rule
-                # (``levels.relevant``) reads it. A best score can only fall when candidates go.
+                # The best match score, hedged or refused or under partial, as the finding's
+                # similarity: the reviewer sees how near the evidence came.
                 finding = finding.model_copy(update={"similarity": candidates[facet.id][0].score})
             findings.append(finding)
-        return tuple(findings), []
+        return Findings(tuple(findings), [], near_sentences(candidates, self.thresholds.weak))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -22,8 +23,28 @@ from service.pipeline.score.ocr_support import hold_back_poor_scans
 from service.pipeline.score.rationale import template_rationale
 
 NO_EVIDENCE = "No evidence found: no passage passed the relevance floor."
-WEAK_EVIDENCE = ("Level 0: passages passed the relevance floor, but no sentence in them comes "
-                 "near any facet of the requirement")
+
+def weak_evidence(near: int, weak: float, corroboration: int) -> str:
+    """Why a requirement with evidence over the floor stays at level 0 (``levels.relevant``)."""
+    found = "no sentence" if near == 0 else f"only {near} different sentence" + "s" * (near > 1)
+    return (f"Level 0: passages passed the relevance floor, but {found} in them "
+            f"{'comes' if near <= 1 else 'come'} near a facet of the requirement (match "
+            f"{weak:.2f} or more) and none meets one; level 1 needs {corroboration}: a single "
+            "passing mention, such as a list of topics, is not evidence of an approach.")
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What a strategy found for one requirement.
+
+    ``near`` counts the different sentences of the evidence that come near some facet (match
+    score at least the weak cut-off, not hedged): the level-1 rule reads it
+    (``levels.relevant``). A strategy that does not count them reports 0.
+    """
+
+    facets: tuple[FacetFinding, ...]
+    flags: list[str]
+    near: int = 0
 
 
 class Strategy(Protocol):
@@ -36,9 +57,8 @@ class Strategy(Protocol):
         """Share of checked findings that the checks upheld, so far (1.0 before any)."""
         ...
 
-    def findings(self, requirement: Requirement,
-                 evidence: list[Evidence]) -> tuple[tuple[FacetFinding, ...], list[str]]:
-        """One finding per facet, and the problems found while checking them."""
+    def findings(self, requirement: Requirement, evidence: list[Evidence]) -> Findings:
+        """One finding per facet, the problems found while checking them, the near count."""
         ...
 
 
@@ -47,9 +67,11 @@ class Scorer:
 
     ``labels`` names the 0-5 maturity levels (the ``maturity-0-5`` scale of the corpus).
     A met facet whose only support was read by OCR under ``ocr_min_confidence`` is held
-    at partial (``ocr_support``). Level 1 needs some facet matched at least ``weak_match``
-    (``levels.relevant``; 0: any evidence over the floor). ``by_sentence`` reads every chunk
-    that passes the floor on its best sentence too, as the evidence list shows them.
+    at partial (``ocr_support``). Level 1 needs a facet met, or ``corroboration`` different
+    sentences of the evidence matching some facet at least ``weak_match``
+    (``levels.relevant``; a ``weak_match`` of 0: any evidence over the floor).
+    ``by_sentence`` reads every chunk that passes the floor on its best sentence too, as the
+    evidence list shows them.
     Every proposal gets the template rationale; with ``model_rationale`` a proposal that has
     evidence is marked pending, for the model to write its rationale after the levels
     (``pipeline/rationales.py``).
@@ -59,10 +81,12 @@ class Scorer:
                  provenance: Provenance, model_rationale: bool,
                  labels: tuple[str, ...], freshness: Freshness | None = None,
                  ocr_min_confidence: float = 0.0, weak_match: float = 0.0,
+                 corroboration: int = 1,
                  by_sentence: bool = False) -> None:
         self._labels = labels
         self._by_sentence = by_sentence
         self._weak_match = weak_match
+        self._corroboration = corroboration
         self._ocr_min_confidence = ocr_min_confidence
         self._retriever = retriever
         self._strategy = strategy
@@ -80,14 +104,16 @@ class Scorer:
         stale: list[str] = []
         if self._freshness is not None:
             evidence, stale = self._freshness.mark(requirement, evidence)
-        findings, flags = self._strategy.findings(requirement, evidence)
+        found = self._strategy.findings(requirement, evidence)
+        findings, flags = found.facets, found.flags
         findings, poor_scans = hold_back_poor_scans(findings, evidence,
                                                     self._ocr_min_confidence)
         flags = flags + citation_problems(findings, evidence) + poor_scans
         has_records = any(e.counts_as_record for e in evidence)
-        relevant = levels.relevant(findings, self._weak_match)
-        weak = () if relevant else (f"{WEAK_EVIDENCE} (best match under "
-                                    f"{self._weak_match:.2f}).",)
+        relevant = levels.relevant(findings, found.near, self._weak_match,
+                                   self._corroboration)
+        weak = () if relevant else (weak_evidence(found.near, self._weak_match,
+                                                  self._corroboration),)
         maturity = levels.maturity(findings, has_evidence=relevant)
         documents = {e.chunk.chunk_id: e.chunk.document for e in evidence}
         cited = [documents[f.chunk_id] for f in findings if f.chunk_id in documents]
