@@ -87,7 +87,7 @@ bench: setup
 	$(BIN)/python bench/assess.py
 	$(BIN)/python bench/chat.py
 	$(BIN)/python -m bench.ocr
-	$(BIN)/python bench/load.py --users 50 --seconds 60
+	$(BIN)/python -m bench.load --users 50 --seconds 60
 	@# last: builds a 100,000-chunk workspace once (about 15 minutes), then times retrieval in it
 	$(BIN)/python -m bench.scale --json
 
