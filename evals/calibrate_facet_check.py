@@ -45,7 +45,7 @@ from service.pipeline.context import PipelineContext
 from service.pipeline.retrieve import Retriever
 from service.pipeline.score import levels
 from service.pipeline.score.freshness import Freshness
-from service.pipeline.score.matching import claim, match_candidates
+from service.pipeline.score.matching import claim, match_candidates, near_sentences
 from service.pipeline.score.verify import HEDGE, Verifier
 from service.pipeline.scoring_setup import genericity, retrieval_params, thresholds
 from service.settings import ScoringSettings, Settings
@@ -196,10 +196,11 @@ def level(case: CaseData, setting: Setting, known: dict[tuple[str, str], float],
         FacetFinding(id=f"f{i}", text=f.text, kind=FacetKind(f.kind),
                      status=facet_status(f, setting, known, asked))
         for i, f in enumerate(case.facets))
-    near = len({" ".join(c.sentence.split()) for f in case.facets for c in f.candidates
-                 if setting.weak is not None and c.score >= setting.weak and not c.hedged})
-    relevant = setting.weak is None or levels.relevant(findings, near, setting.weak,
-                                                         CORROBORATION)
+    if setting.weak is None:
+        return levels.maturity(findings, has_evidence=True)
+    near = near_sentences(((c.sentence, c.score) for f in case.facets for c in f.candidates),
+                          setting.weak)
+    relevant = levels.relevant(findings, near, setting.weak, CORROBORATION)
     return levels.maturity(findings, has_evidence=relevant)
 
 

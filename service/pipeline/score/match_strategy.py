@@ -13,20 +13,9 @@ from service.domain.catalog import FacetKind, Requirement
 from service.domain.evidence import Evidence
 from service.pipeline.retrieve import Retriever
 from service.pipeline.score.genericity import Genericity
-from service.pipeline.score.matching import Candidate, Thresholds, claim, match_candidates
+from service.pipeline.score.matching import Thresholds, claim, match_candidates, near_sentences
 from service.pipeline.score.scorer import Findings
-from service.pipeline.score.verify import HEDGE, Verifier
-
-
-def near_sentences(candidates: dict[str, list[Candidate]], weak: float) -> int:
-    """How many different sentences match some facet at least ``weak``, hedged ones aside.
-
-    Counted by text, so a sentence repeated in several documents (a boilerplate footer, a copy
-    of the same policy) counts once. Removing documents removes candidates, so the count can
-    only fall.
-    """
-    return len({" ".join(c.sentence.text.split()) for found in candidates.values()
-                for c in found if c.score >= weak and not HEDGE.search(c.sentence.text)})
+from service.pipeline.score.verify import Verifier
 
 
 class MatchStrategy:
@@ -105,4 +94,6 @@ class MatchStrategy:
                 # similarity: the reviewer sees how near the evidence came.
                 finding = finding.model_copy(update={"similarity": candidates[facet.id][0].score})
             findings.append(finding)
-        return Findings(tuple(findings), [], near_sentences(candidates, self.thresholds.weak))
+        near = near_sentences(((c.sentence.text, c.score) for found in candidates.values()
+                               for c in found), self.thresholds.weak)
+        return Findings(tuple(findings), [], near)

@@ -14,12 +14,15 @@ rest when one went, and a third could pass where both had failed.)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from service.domain.catalog import Facet, FacetKind
 from service.domain.evidence import Evidence, Sentence
+from service.pipeline.score.citations import normalise
+from service.pipeline.score.verify import HEDGE
 
 WORD = re.compile(r"[a-z]{3,}")
 STOPWORD_TEXT = (
@@ -127,3 +130,14 @@ def match_candidates(
             partial = min(partial, thresholds.weak)
         found[facet.id] = [c for c in scored if c.score >= partial]
     return found
+
+
+def near_sentences(scored: Iterable[tuple[str, float]], weak: float) -> int:
+    """How many different sentences of (sentence, match score) pairs score at least ``weak``.
+
+    Hedged sentences aside. Counted by text, whitespace folded, so a sentence repeated in
+    several documents (a boilerplate footer, a copy of the same policy) counts once. Removing
+    documents removes candidates, so the count can only fall (``levels.relevant``).
+    """
+    return len({normalise(text) for text, score in scored
+                if score >= weak and not HEDGE.search(text)})
